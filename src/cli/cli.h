@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Shared pieces of the command-line tool: exit codes, messages, strict number parsing, output
+ * files that are never left half-written, JSON numbers. Uses only the public header. */
+#ifndef SC_CLI_H
+#define SC_CLI_H
+
+#include "scalecast.h"
+
+#include <stdio.h>
+
+/* Exit codes (documented in docs/cli.md and the man page; never renumbered). */
+enum {
+    SC_EXIT_OK = 0,      /* success */
+    SC_EXIT_NUMERIC = 1, /* numerical trouble: no convergence, too few points, at chance */
+    SC_EXIT_USAGE = 2,   /* bad command line: unknown option, law, value */
+    SC_EXIT_DATA = 3,    /* bad input data: malformed file, missing column, value out of domain */
+    SC_EXIT_IO = 4,      /* a file could not be read or written */
+    SC_EXIT_INTERNAL = 5 /* out of memory or an internal error */
+};
+
+/* A command: argv[0] is the command name. Returns an exit code. */
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Maps a library status to an exit code. */
+int cli_exit_code(sc_status s);
+
+/* Prints "scalecast: error: <file:line:col: message>" on stderr; returns cli_exit_code(code). */
+int cli_report(const sc_error *err);
+/* Prints "scalecast: error: <message>" and returns the given exit code. */
+int cli_fail(int exit_code, const char *fmt, ...) SC_PRINTF(2, 3);
+/* Prints "scalecast: warning: <message>" on stderr. */
+void cli_warn(const char *fmt, ...) SC_PRINTF(1, 2);
+/* Prints "scalecast: <message>" on stderr when verbose output is on (--verbose). */
+void cli_info(const char *fmt, ...) SC_PRINTF(1, 2);
+extern int cli_verbose;
+
+/* Strict parsing: the whole string must be the number; no overflow. Return 0 on success, else
+ * print "scalecast: error: OPTION: expected ..., got "s"" and return SC_EXIT_USAGE. */
+int cli_parse_double(const char *opt, const char *s, double *out);
+int cli_parse_size(const char *opt, const char *s, size_t *out);
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+
+/* Simple long-option scanner for "--name value", "--name=value" and flags.
+ * Usage:
+ *   cli_args a; cli_args_init(&a, argc, argv);
+ *   while (cli_args_next(&a)) {
+ *       if (cli_flag(&a, "--json")) json = 1;
+ *       else if (cli_opt(&a, "--law", &law)) ;
+ *       else if (a.positional) add(a.positional);
+ *       else return cli_args_unknown(&a);
+ *   }
+ *   if (a.error) return a.error;  */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;                  /* index of the current argument */
+    const char *current;    /* the current argument */
+    const char *positional; /* the current argument when it is not an option, else NULL */
+    int error;              /* exit code when an option lacked its value */
+    int only_positional;    /* after "--" */
+} cli_args;
+void cli_args_init(cli_args *a, int argc, char **argv);
+int cli_args_next(cli_args *a);
+int cli_flag(cli_args *a, const char *name);
+int cli_opt(cli_args *a, const char *name, const char **value);
+int cli_args_unknown(const cli_args *a);
+
+/* Output that is either complete or absent: data goes to a temporary file beside path, which
+ * replaces path on cli_out_commit and is removed on cli_out_abort. path "-" is stdout. */
+typedef struct cli_out {
+    FILE *f;
+    char *path;
+    char *tmp;
+} cli_out;
+int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message printed) */
+int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */
+void cli_out_abort(cli_out *o);
+
+/* Creates a directory (and parents) if missing; 0 or an exit code (message printed). */
+int cli_mkdirs(const char *path);
+
+/* JSON numbers: round-trip %.17g; NaN becomes null, +-inf become +-1.7976931348623157e308. */
+void cli_json_number(FILE *f, double v);
+/* JSON string with escapes. */
+void cli_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Shared pieces of the command-line tool. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cli_verbose = 0;
+
+int cli_exit_code(sc_status s)
+{
+    switch (s) {
+    case SC_OK: return SC_EXIT_OK;
+    case SC_ETOOFEW:
+    case SC_ENOCONV:
+    case SC_ECHANCE:
+    case SC_ENUMERIC: return SC_EXIT_NUMERIC;
+    case SC_EINVAL:
+    case SC_EUNKNOWN: return SC_EXIT_USAGE;
+    case SC_EPARSE:
+    case SC_ETYPE:
+    case SC_ENOCOL:
+    case SC_EEMPTY:
+    case SC_EDOMAIN:
+    case SC_EDUP: return SC_EXIT_DATA;
+    case SC_EIO: return SC_EXIT_IO;
+    case SC_ENOMEM:
+    case SC_EINTERNAL: return SC_EXIT_INTERNAL;
+    }
+    return SC_EXIT_INTERNAL;
+}
+
+int cli_report(const sc_error *err)
+{
+    char buf[1024];
+    sc_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "scalecast: error: %s\n", buf);
+    return cli_exit_code(err->code);
+}
+
+int cli_fail(int exit_code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("scalecast: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return exit_code;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("scalecast: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_info(const char *fmt, ...)
+{
+    if (!cli_verbose) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("scalecast: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = (s && *s) ? strtod(s, &end) : 0.0;
+    if (!s || !*s || *end != '\0' || errno == ERANGE || isnan(v))
+        return cli_fail(SC_EXIT_USAGE, "%s: expected a number, got \"%s\"", opt, s ? s : "");
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    if (!s || !*s || *s == '-' || *s == '+')
+        return cli_fail(SC_EXIT_USAGE, "%s: expected a whole number, got \"%s\"", opt, s ? s : "");
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return cli_fail(SC_EXIT_USAGE, "%s: expected a whole number, got \"%s\"", opt, s);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+int cli_parse_size(const char *opt, const char *s, size_t *out)
+{
+    uint64_t v = 0;
+    int rc = cli_parse_u64(opt, s, &v);
+    if (rc) return rc;
+    if (v > SIZE_MAX) return cli_fail(SC_EXIT_USAGE, "%s: %s is too large", opt, s);
+    *out = (size_t)v;
+    return 0;
+}
+
+void cli_args_init(cli_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
+    a->i = 0; /* argv[0] is the command name */
+}
+
+int cli_args_next(cli_args *a)
+{
+    if (a->error) return 0;
+    a->i++;
+    if (a->i >= a->argc) return 0;
+    a->current = a->argv[a->i];
+    a->positional = NULL;
+    if (!a->only_positional && strcmp(a->current, "--") == 0) {
+        a->only_positional = 1;
+        return cli_args_next(a);
+    }
+    if (a->only_positional || a->current[0] != '-' || strcmp(a->current, "-") == 0)
+        a->positional = a->current;
+    return 1;
+}
+
+int cli_flag(cli_args *a, const char *name)
+{
+    return a->positional == NULL && strcmp(a->current, name) == 0;
+}
+
+int cli_opt(cli_args *a, const char *name, const char **value)
+{
+    if (a->positional != NULL) return 0;
+    size_t len = strlen(name);
+    if (strncmp(a->current, name, len) != 0) return 0;
+    if (a->current[len] == '=') {
+        *value = a->current + len + 1;
+        return 1;
+    }
+    if (a->current[len] != '\0') return 0;
+    if (a->i + 1 >= a->argc) {
+        a->error = cli_fail(SC_EXIT_USAGE, "%s needs a value", name);
+        return 1;
+    }
+    a->i++;
+    *value = a->argv[a->i];
+    return 1;
+}
+
+int cli_args_unknown(const cli_args *a)
+{
+    return cli_fail(SC_EXIT_USAGE, "unknown option \"%s\" (see 'scalecast %s --help')",
+                    a->current, a->argv[0]);
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t len = strlen(path);
+    o->path = malloc(len + 1);
+    o->tmp = malloc(len + 16);
+    if (!o->path || !o->tmp) {
+        free(o->path);
+        free(o->tmp);
+        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    }
+    memcpy(o->path, path, len + 1);
+    snprintf(o->tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) {
+        int e = errno;
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return cli_fail(SC_EXIT_IO, "%s: cannot write: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int cli_out_commit(cli_out *o)
+{
+    if (o->f == stdout) {
+        o->f = NULL;
+        return fflush(stdout) == 0 ? 0 : cli_fail(SC_EXIT_IO, "cannot write to standard output");
+    }
+    int bad = ferror(o->f);
+    if (fclose(o->f) != 0) bad = 1;
+    o->f = NULL;
+    int rc = 0;
+    if (bad || rename(o->tmp, o->path) != 0) {
+        rc = cli_fail(SC_EXIT_IO, "%s: cannot write: %s", o->path, strerror(errno));
+        remove(o->tmp);
+    }
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return rc;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (o->f && o->f != stdout) {
+        fclose(o->f);
+        remove(o->tmp);
+    }
+    o->f = NULL;
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+}
+
+int cli_mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf) return cli_fail(SC_EXIT_USAGE, "bad folder name \"%s\"", path);
+    memcpy(buf, path, len + 1);
+    for (size_t k = 1; k <= len; k++) {
+        if (buf[k] == '/' || buf[k] == '\0') {
+            char c = buf[k];
+            buf[k] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return cli_fail(SC_EXIT_IO, "%s: cannot create folder: %s", buf, strerror(errno));
+            buf[k] = c;
+        }
+    }
+    return 0;
+}
+
+void cli_json_number(FILE *f, double v)
+{
+    if (isnan(v)) fputs("null", f);
+    else if (isinf(v)) fputs(v > 0 ? "1.7976931348623157e308" : "-1.7976931348623157e308", f);
+    else fprintf(f, "%.17g", v);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}

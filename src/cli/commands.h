@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The commands of the tool, one file each (cmd_<name>.c). */
+#ifndef SC_CLI_COMMANDS_H
+#define SC_CLI_COMMANDS_H
+
+int cmd_fit(int argc, char **argv);
+
+#endif

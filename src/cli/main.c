@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * scalecast: the command-line tool. One file per command; this one dispatches. */
+#include "cli.h"
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* One line per command, in the order `scalecast --help` lists them. */
+static const cli_command commands[] = {
+    {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: scalecast COMMAND [OPTIONS]   (scalecast COMMAND --help for a command's options)\n\n"
+          "Forecasts how a language model will score on downstream benchmarks from evaluations\n"
+          "of smaller or cheaper models.\n\ncommands:\n",
+          f);
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        fprintf(f, "  %-12s %s\n", commands[k].name, commands[k].summary);
+    fputs("\nexit codes: 0 ok, 1 numerical trouble, 2 bad command line, 3 bad input data,\n"
+          "            4 file not readable or writable, 5 internal error\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return SC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("scalecast %s\n", SC_VERSION_STRING);
+        return SC_EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(argv[1], commands[k].name) == 0) return commands[k].run(argc - 1, argv + 1);
+    return cli_fail(SC_EXIT_USAGE, "unknown command \"%s\" (see 'scalecast --help')", argv[1]);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Internal helpers shared by the library's layers. Not installed. */
+#ifndef SC_CORE_INTERNAL_H
+#define SC_CORE_INTERNAL_H
+
+#include "scalecast.h"
+
+#include <stdarg.h>
+
+/* Fills err (when not NULL) and returns code, so that error paths are one line:
+ *   return sc_fail(err, SC_EPARSE, file, line, col, "unterminated quote");  */
+sc_status sc_fail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
+                  const char *fmt, ...) SC_PRINTF(6, 7);
+sc_status sc_vfail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
+                   const char *fmt, va_list ap);
+
+/* Evaluates expr once; returns its status from the calling function when it is not SC_OK. */
+#define SC_TRY(expr)                                                                            \
+    do {                                                                                        \
+        sc_status sc_try_status_ = (expr);                                                      \
+        if (sc_try_status_ != SC_OK) return sc_try_status_;                                     \
+    } while (0)
+
+/* Allocation helpers that check for overflow of n * size. Return NULL on failure. */
+void *sc_calloc(size_t n, size_t size);
+void *sc_malloc_array(size_t n, size_t size);
+char *sc_strdup(const char *s);
+
+#endif
