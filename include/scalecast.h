@@ -317,6 +317,59 @@ uint64_t sc_seed_mix(uint64_t seed, uint64_t index);
  * Section: report: figures and the HTML report (src/report)
  * ========================================================================================== */
 
+/* Figures (PLplot, cairo driver). A plot is described first (series, bands, lines) and drawn
+ * when saved, so that ranges fit all of its content and one plot can be saved in several
+ * formats. White background, labelled axes, a legend for labelled items. */
+typedef struct sc_plot sc_plot;
+
+typedef enum sc_axis { SC_AXIS_LINEAR = 0, SC_AXIS_LOG = 1 } sc_axis;
+
+typedef enum sc_mark {
+    SC_MARK_POINTS = 0, /* filled circles */
+    SC_MARK_LINE = 1,   /* solid line */
+    SC_MARK_DASHED = 2, /* dashed line */
+    SC_MARK_CROSSES = 3,/* crosses (e.g. held-out points) */
+    SC_MARK_OPEN = 4    /* open circles */
+} sc_mark;
+
+/* Colours index a fixed, colour-blind-friendly palette (0..7; taken modulo 8). */
+SC_NODISCARD sc_status sc_plot_new(const char *title, const char *xlabel, const char *ylabel,
+                                   sc_axis xaxis, sc_axis yaxis, sc_plot **out);
+void sc_plot_free(sc_plot *plot);
+/* Adds n points (copied). Non-finite points, and non-positive ones on a log axis, are skipped.
+ * label may be NULL (no legend entry). */
+SC_NODISCARD sc_status sc_plot_series(sc_plot *plot, const char *label, const double *x,
+                                      const double *y, size_t n, sc_mark mark, int colour);
+/* A shaded band between lo and hi over x (e.g. a bootstrap interval). */
+SC_NODISCARD sc_status sc_plot_band(sc_plot *plot, const char *label, const double *x,
+                                    const double *lo, const double *hi, size_t n, int colour);
+/* A vertical line at x (e.g. the fit cutoff), with an optional label. */
+SC_NODISCARD sc_status sc_plot_vline(sc_plot *plot, double x, const char *label);
+/* Fixes an axis range instead of fitting it to the content (NaN leaves that end automatic). */
+void sc_plot_xrange(sc_plot *plot, double lo, double hi);
+void sc_plot_yrange(sc_plot *plot, double lo, double hi);
+/* Draws the plot into path; the format follows the extension: .png, .svg or .pdf. The file is
+ * written completely or not at all. */
+SC_NODISCARD sc_status sc_plot_save(const sc_plot *plot, const char *path, sc_error *err);
+
+/* A self-contained HTML report (figures embedded, no external files or scripts). Content is
+ * appended in order; sc_report_save writes it completely or not at all. Text is escaped. */
+typedef struct sc_report sc_report;
+SC_NODISCARD sc_status sc_report_new(const char *title, sc_report **out);
+void sc_report_free(sc_report *r);
+SC_NODISCARD sc_status sc_report_heading(sc_report *r, int level, const char *text);
+SC_NODISCARD sc_status sc_report_paragraph(sc_report *r, const char *text);
+/* Preformatted text (e.g. a command line or a fitted formula). */
+SC_NODISCARD sc_status sc_report_code(sc_report *r, const char *text);
+/* A table: header has ncols names; cells is nrows x ncols strings (row-major, NULL = empty). */
+SC_NODISCARD sc_status sc_report_table(sc_report *r, const char *caption,
+                                       const char *const *header, size_t ncols,
+                                       const char *const *cells, size_t nrows);
+/* Embeds an image file (.svg inline, .png as base64) with a caption. */
+SC_NODISCARD sc_status sc_report_figure(sc_report *r, const char *image_path, const char *caption,
+                                        sc_error *err);
+SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_error *err);
+
 /* end of section */
 
 /* ==========================================================================================
