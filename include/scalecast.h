@@ -376,6 +376,168 @@ SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_e
  * Section: direct downstream laws and backtests (Krajewski et al. 2025)
  * ========================================================================================== */
 
+/* Direct laws (descriptors; also reachable by name through sc_law_find once registered).
+ * Q is accuracy, Q0 the chance level, Q' = (Q - Q0)/(1 - Q0), C training FLOPs, logs natural.
+ * The laws in LOGLOG space are fitted to y = Q' (normalise with sc_chance_normalise first). */
+extern const sc_law sc_law_powerlaw;      /* Eq. 2: -log Q' = A C^-alpha; theta (a, alpha), A = e^a */
+extern const sc_law sc_law_powerlaw_qmax; /* Eq. 10: -log Q' = A C^-alpha + E; theta (a, alpha, e) */
+extern const sc_law sc_law_bnsl;          /* Eq. 1: Q = a + b C^-c0 (1 + (C/d1)^(1/f1))^(-c1 f1);
+                                             theta (a, b, c0, c1, f1, g1 = log10 d1), raw Q */
+extern const sc_law sc_law_multitpr;      /* Eq. 4: -log Q' = A N^-alpha + B D^-beta;
+                                             theta (a, alpha, b, beta), x = (N, D) */
+/* Two-stage baselines (Krajewski et al. 2025, Sec. 5): stage 1 L = (C/Cn)^alpha fitted as
+ * log L = c + alpha log C (theta (c, alpha), Cn = e^(-c/alpha)); stage 2 maps the loss L to
+ * accuracy, linearly (theta (a, b): Q = a + b L) or by a logistic
+ * (theta (a, b, k, L0): Q = a / (1 + exp(-k (L - L0))) + b). */
+extern const sc_law sc_law_loss_power;
+extern const sc_law sc_law_acc_linear;
+extern const sc_law sc_law_acc_logistic;
+
+/* The box of BNSL random starts (Krajewski et al. 2025, App.): a in [-2,5], b in [0,50],
+ * c0, c1, f1 in [0.1,3], log10 d1 in [18,24]. lo and hi receive 6 values each. */
+void sc_bnsl_box(double *lo, double *hi);
+
+/* Chance levels. Built-in table by benchmark name (the part of a column name before ':', and
+ * prefixes such as "mmlu_stem_val" -> mmlu): ARC, HellaSwag, MMLU, SciQ, OpenBookQA 0.25; PIQA,
+ * WinoGrande, BoolQ 0.5; CSQA 0.2; SocialIQA 1/3; generative tasks (lambada, gsm8k, triviaqa,
+ * webqs, math, humaneval, mbpp, lbpp) 0. Returns SC_EUNKNOWN when the name is not in the table. */
+SC_NODISCARD sc_status sc_chance_level(const char *benchmark, double *q0);
+/* Q' = (Q - Q0) / (1 - Q0) and back. */
+double sc_chance_normalise(double q, double q0);
+double sc_chance_denormalise(double qn, double q0);
+/* Marks the points usable for a fit in chance-normalised space: keep[i] = 1 when
+ * q[i] > q0 + margin and q[i] < 1. Errors: SC_EDOMAIN when some q[i] lies outside [0, 1] or is
+ * NaN (err->line = i + 1, message names the value); SC_ECHANCE when no point is kept. *nexcluded
+ * counts the points at or below q0 + margin (the caller warns with it; never silent). */
+SC_NODISCARD sc_status sc_chance_filter(const double *q, size_t n, double q0, double margin,
+                                        unsigned char *keep, size_t *nexcluded, sc_error *err);
+
+/* Error metrics of predictions yhat against observations y over n points:
+ * MRE = mean |yhat - y| / |y| in percent, MAE, MSE, RMSE and R^2 = 1 - SSE / SST (NaN when the
+ * observations are constant or n < 2). SC_EINVAL when n == 0 or a value is not finite;
+ * SC_EDOMAIN when some y is 0 (MRE undefined). */
+typedef struct sc_metrics {
+    size_t n;
+    double mre; /* percent */
+    double mae, mse, rmse, r2;
+} sc_metrics;
+SC_NODISCARD sc_status sc_metrics_compute(const double *y, const double *yhat, size_t n,
+                                          sc_metrics *m);
+
+/* Runs for the direct laws: a table with one row per training run and the numeric columns
+ * "C" (training FLOPs), "N" (parameters), "D" (tokens), "tpr" (tokens per parameter) plus one
+ * numeric column per metric, and the text column "run" (a label). */
+typedef struct sc_runs_info {
+    size_t nruns;
+    size_t nduplicates; /* runs dropped because an identical run was already present */
+    int approx_flops;   /* 1 when C = 6 N D with N = tokens / tpr (no params column) */
+    int olmo;           /* 1 for the OLMo ladder layout */
+} sc_runs_info;
+
+/* Apple long-format file (Krajewski et al. 2025 data release): rows of
+ * (flops?, params?, tokens, benchmark, metric_type, score, tpr) pivoted into one row per run
+ * (sc_table_pivot), metric columns named "benchmark:metric_type" (e.g. "arc_easy:acc_norm").
+ * When the file has no params/flops columns, N = tokens / tpr and C = 6 N D (an
+ * approximation: the true tokens/params ratio differs from the nominal tpr by up to ~10%).
+ * Runs repeated with identical values for every metric the other copy has are kept once. */
+SC_NODISCARD sc_status sc_runs_load_apple(const char *path, sc_table **out, sc_runs_info *info,
+                                          sc_error *err);
+/* OLMo ladder folder of <size>-<mult>xC[-rerun].csv files (Bhagia et al. 2024). The last
+ * checkpoint of each run (largest _step) unless all_checkpoints; C =
+ * throughput/total_training_Gflops * 1e9, D = throughput/total_tokens, N from the size prefix
+ * (190M, 370M, 760M, 1B: non-embedding counts of the paper's configs). Every other column is
+ * copied; task accuracies (eval/downstream/<task>_rc_5shot_len_norm, boolq _acc) are also
+ * given the short names "<task>:acc_norm" ("boolq:acc") and bits per byte "<task>:bpb". */
+SC_NODISCARD sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out,
+                                         sc_runs_info *info, sc_error *err);
+/* Either of the above: a directory is read as an OLMo ladder, a file as an Apple file. */
+SC_NODISCARD sc_status sc_runs_load(const char *path, int all_checkpoints, sc_table **out,
+                                    sc_runs_info *info, sc_error *err);
+
+/* Backtest: fit every law on the runs with C <= cutoff (and tpr <= tpr_fit_max for multitpr)
+ * and predict the others. */
+typedef enum sc_bt_model {
+    SC_BT_POWERLAW = 0,
+    SC_BT_POWERLAW_QMAX = 1,
+    SC_BT_BNSL = 2,
+    SC_BT_MULTITPR = 3,
+    SC_BT_TWOSTAGE_LINEAR = 4,
+    SC_BT_TWOSTAGE_LOGISTIC = 5,
+    SC_BT_NMODELS = 6
+} sc_bt_model;
+/* "powerlaw", "powerlaw-qmax", "bnsl", "multitpr", "twostage-linear", "twostage-logistic". */
+const char *sc_bt_model_name(sc_bt_model m);
+SC_NODISCARD sc_status sc_bt_model_find(const char *name, sc_bt_model *m);
+
+typedef struct sc_backtest_opts {
+    double cutoff;       /* fit on C <= cutoff; required (> 0) */
+    double tpr;          /* use only runs with this tpr (NaN: all runs) */
+    double tpr_fit_max;  /* multitpr and every law: also hold out runs with tpr above (NaN: no) */
+    const char *const *benchmarks; /* metric column names; NULL: the defaults of the data */
+    size_t nbench;
+    const double *chance;  /* nbench chance levels or NULL (NaN entries: built-in table) */
+    const sc_bt_model *models; /* NULL: every model */
+    size_t nmodels;
+    const char *loss;      /* loss column for the two-stage models; NULL: skip them */
+    double margin;         /* fit only points more than margin above chance (direct laws) */
+    size_t bnsl_starts;    /* random starts of BNSL (default 100) */
+    uint64_t seed;
+    int threads;
+} sc_backtest_opts;
+void sc_backtest_opts_init(sc_backtest_opts *o); /* margin 0.05, 100 BNSL starts, seed 1 */
+
+typedef struct sc_bt_cell {
+    sc_status status;    /* SC_OK, or why this law could not be fitted */
+    char why[256];
+    size_t nfit, nheld, nexcluded; /* fit points used, held-out points, at-chance exclusions */
+    sc_metrics m;        /* on the held-out runs */
+    size_t p;
+    double theta[8];     /* fitted parameters (two-stage: stage 1 then stage 2) */
+    double loss;         /* fit objective (stage 2 for two-stage) */
+    int converged;
+    size_t nbest, nstarts;
+    double *pred;        /* nheld predictions, in the order of the benchmark's held-out runs */
+} sc_bt_cell;
+
+typedef struct sc_bt_bench {
+    char *name;           /* metric column */
+    double chance;
+    size_t n;             /* runs with a value */
+    double *C, *N, *D, *tpr, *y, *loss; /* n each (loss NaN when absent) */
+    unsigned char *held;  /* 1 = held out */
+    size_t nheld;
+    int near_chance;      /* fewer than a quarter of the fit runs clear chance + margin */
+} sc_bt_bench;
+
+typedef struct sc_backtest {
+    size_t nbench, nmodels;
+    sc_bt_model models[SC_BT_NMODELS];
+    sc_bt_bench *bench;   /* nbench */
+    sc_bt_cell *cell;     /* nbench x nmodels, row-major */
+    double mean_mre[SC_BT_NMODELS], mean_mae[SC_BT_NMODELS];       /* over benchmarks fitted */
+    double mean_mre_ok[SC_BT_NMODELS], mean_mae_ok[SC_BT_NMODELS]; /* without near-chance ones */
+    size_t nmean[SC_BT_NMODELS], nmean_ok[SC_BT_NMODELS];
+    sc_backtest_opts opts;
+} sc_backtest;
+
+/* Runs the backtest on a runs table (sc_runs_load). Errors: SC_ENOCOL for an unknown metric or
+ * loss column (naming the columns that exist), SC_EUNKNOWN for a benchmark with no built-in
+ * chance level and none given, SC_EDOMAIN for an accuracy outside [0, 1] (naming the run),
+ * SC_ETOOFEW when the cutoff leaves fewer fit runs than a law has parameters, SC_ECHANCE when
+ * every fit point of a benchmark is at chance. Per-law fit failures are recorded in the cells. */
+SC_NODISCARD sc_status sc_backtest_run(const sc_table *runs, const sc_backtest_opts *opts,
+                                       sc_backtest **out, sc_error *err);
+void sc_backtest_free(sc_backtest *bt);
+/* Predictions of model m for benchmark b at n compute values along the benchmark's runs (for
+ * multitpr, N and D follow C at the median tpr of the fit runs). NaN when the cell failed. */
+void sc_backtest_curve(const sc_backtest *bt, size_t b, size_t m, const double *C, size_t n,
+                       double *y);
+/* Bootstrap band (level, e.g. 0.9) of model m's curve: B resamples of the fit runs, refitted
+ * from the best parameters. lo and hi receive n values. */
+SC_NODISCARD sc_status sc_backtest_band(const sc_backtest *bt, size_t b, size_t m, size_t B,
+                                        double level, const double *C, size_t n, double *lo,
+                                        double *hi, sc_error *err);
+
 /* end of section */
 
 /* ==========================================================================================

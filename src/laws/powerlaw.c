@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Direct log-accuracy power law (Krajewski et al. 2025, Eq. 2):
+ *     -log Q' = A C^-alpha,  i.e.  log(-log Q') = a - alpha log C,  A = e^a,
+ * fitted by least squares of log(-log Q') on log C (closed form). Q' is the chance-normalised
+ * accuracy (prep/chance.c); predictions map back with Q = Q0 + (1 - Q0) exp(-A C^-alpha). */
+#include "core/internal.h"
+#include "laws/direct_util.h"
+
+#include <gsl/gsl_fit.h>
+#include <stdlib.h>
+#include <math.h>
+#include <stdio.h>
+
+static const char *const param_names[] = {"a", "alpha"};
+static const char *const shown_names[] = {"A", "alpha"};
+static const char *const x_names[] = {"C"};
+
+static void pl_f(const double *theta, const double *x, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++) out[i] = theta[0] - theta[1] * log(x[i]);
+}
+
+static void pl_jac(const double *theta, const double *x, size_t n, double *J)
+{
+    (void)theta;
+    for (size_t i = 0; i < n; i++) {
+        J[i * 2 + 0] = 1.0;
+        J[i * 2 + 1] = -log(x[i]);
+    }
+}
+
+/* Ordinary (or weighted) least squares of log(-log y) on log C, as the paper's code does. */
+static sc_status pl_linear(const double *x, const double *y, const double *w, size_t n,
+                           double *theta)
+{
+    if (n < 2) return SC_ETOOFEW;
+    double *lx = sc_malloc_array(n, sizeof *lx), *ly = sc_malloc_array(n, sizeof *ly);
+    if (!lx || !ly) {
+        free(lx);
+        free(ly);
+        return SC_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lx[i] = log(x[i]);
+        ly[i] = sc_loglog(y[i]);
+    }
+    double c0, c1, cov00, cov01, cov11, chisq;
+    int rc = w ? gsl_fit_wlinear(lx, 1, w, 1, ly, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &chisq)
+               : gsl_fit_linear(lx, 1, ly, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &chisq);
+    free(lx);
+    free(ly);
+    if (rc != 0 || !isfinite(c0) || !isfinite(c1)) return SC_ENUMERIC;
+    theta[0] = c0;
+    theta[1] = -c1;
+    return SC_OK;
+}
+
+static sc_status pl_check(const double *x, double y, char *why, size_t whysize)
+{
+    if (!(x[0] > 0.0) || !isfinite(x[0])) {
+        snprintf(why, whysize, "compute C must be > 0 (got %g)", x[0]);
+        return SC_EDOMAIN;
+    }
+    if (!(y > 0.0 && y < 1.0)) {
+        snprintf(why, whysize, "normalised accuracy must lie in (0, 1) (got %g)", y);
+        return SC_EDOMAIN;
+    }
+    return SC_OK;
+}
+
+static void pl_natural(const double *theta, double *shown)
+{
+    shown[0] = exp(theta[0]);
+    shown[1] = theta[1];
+}
+
+const sc_law sc_law_powerlaw = {
+    .name = "powerlaw",
+    .formula = "-log Q' = A C^-alpha  (Krajewski et al. 2025, Eq. 2)",
+    .nparam = 2,
+    .nx = 1,
+    .param_names = param_names,
+    .x_names = x_names,
+    .space = SC_SPACE_LOGLOG,
+    .f = pl_f,
+    .jac = pl_jac,
+    .starts = NULL,
+    .linear = pl_linear,
+    .check = pl_check,
+    .natural = pl_natural,
+    .shown_names = shown_names,
+};

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The two stages of the two-stage baselines of Krajewski et al. 2025 (Sec. 5):
+ *   stage 1, loss from compute:  L = (C/Cn)^alpha, fitted as log L = c + alpha log C by least
+ *            squares in log-log space (Cn = e^(-c/alpha));
+ *   stage 2, accuracy from loss: linear, Q = a + b L (least squares), or logistic,
+ *            Q = a / (1 + exp(-k (L - L0))) + b (least squares, Levenberg-Marquardt).
+ * A prediction chains stage 1 into stage 2 (methods/backtest.c). */
+#include "core/internal.h"
+
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sc_status fit_line(const double *x, const double *y, const double *w, size_t n,
+                          double *c0, double *c1)
+{
+    double cov00, cov01, cov11, chisq;
+    int rc = w ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq)
+               : gsl_fit_linear(x, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq);
+    if (rc != 0 || !isfinite(*c0) || !isfinite(*c1)) return SC_ENUMERIC;
+    return SC_OK;
+}
+
+/* ---- stage 1: loss power law in compute ---- */
+static const char *const lp_params[] = {"c", "alpha"};
+static const char *const lp_shown[] = {"Cn", "alpha"};
+static const char *const lp_x[] = {"C"};
+
+static void lp_f(const double *theta, const double *x, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++) out[i] = theta[0] + theta[1] * log(x[i]);
+}
+
+static void lp_jac(const double *theta, const double *x, size_t n, double *J)
+{
+    (void)theta;
+    for (size_t i = 0; i < n; i++) {
+        J[i * 2 + 0] = 1.0;
+        J[i * 2 + 1] = log(x[i]);
+    }
+}
+
+static sc_status lp_linear(const double *x, const double *y, const double *w, size_t n,
+                           double *theta)
+{
+    if (n < 2) return SC_ETOOFEW;
+    double *lx = sc_malloc_array(n, sizeof *lx), *ly = sc_malloc_array(n, sizeof *ly);
+    if (!lx || !ly) {
+        free(lx);
+        free(ly);
+        return SC_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lx[i] = log(x[i]);
+        ly[i] = log(y[i]);
+    }
+    sc_status s = fit_line(lx, ly, w, n, &theta[0], &theta[1]);
+    free(lx);
+    free(ly);
+    return s;
+}
+
+static sc_status lp_check(const double *x, double y, char *why, size_t whysize)
+{
+    if (!(x[0] > 0.0) || !isfinite(x[0]) || !(y > 0.0) || !isfinite(y)) {
+        snprintf(why, whysize, "compute and loss must be > 0 (got %g, %g)", x[0], y);
+        return SC_EDOMAIN;
+    }
+    return SC_OK;
+}
+
+static void lp_natural(const double *theta, double *shown)
+{
+    shown[0] = theta[1] != 0.0 ? exp(-theta[0] / theta[1]) : NAN;
+    shown[1] = theta[1];
+}
+
+const sc_law sc_law_loss_power = {
+    .name = "loss-power",
+    .formula = "L = (C/Cn)^alpha  (two-stage baseline, stage 1)",
+    .nparam = 2,
+    .nx = 1,
+    .param_names = lp_params,
+    .x_names = lp_x,
+    .space = SC_SPACE_LOG,
+    .f = lp_f,
+    .jac = lp_jac,
+    .starts = NULL,
+    .linear = lp_linear,
+    .check = lp_check,
+    .natural = lp_natural,
+    .shown_names = lp_shown,
+};
+
+/* ---- stage 2, linear ---- */
+static const char *const al_params[] = {"a", "b"};
+static const char *const al_x[] = {"L"};
+
+static void al_f(const double *theta, const double *x, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++) out[i] = theta[0] + theta[1] * x[i];
+}
+
+static void al_jac(const double *theta, const double *x, size_t n, double *J)
+{
+    (void)theta;
+    for (size_t i = 0; i < n; i++) {
+        J[i * 2 + 0] = 1.0;
+        J[i * 2 + 1] = x[i];
+    }
+}
+
+static sc_status al_linear(const double *x, const double *y, const double *w, size_t n,
+                           double *theta)
+{
+    if (n < 2) return SC_ETOOFEW;
+    return fit_line(x, y, w, n, &theta[0], &theta[1]);
+}
+
+static sc_status acc_check(const double *x, double y, char *why, size_t whysize)
+{
+    if (!isfinite(x[0])) {
+        snprintf(why, whysize, "loss must be finite (got %g)", x[0]);
+        return SC_EDOMAIN;
+    }
+    if (!(y >= 0.0 && y <= 1.0)) {
+        snprintf(why, whysize, "accuracy must lie in [0, 1] (got %g)", y);
+        return SC_EDOMAIN;
+    }
+    return SC_OK;
+}
+
+const sc_law sc_law_acc_linear = {
+    .name = "acc-linear",
+    .formula = "Q = a + b L  (two-stage baseline, stage 2)",
+    .nparam = 2,
+    .nx = 1,
+    .param_names = al_params,
+    .x_names = al_x,
+    .space = SC_SPACE_RAW,
+    .f = al_f,
+    .jac = al_jac,
+    .starts = NULL,
+    .linear = al_linear,
+    .check = acc_check,
+    .natural = NULL,
+    .shown_names = al_params,
+};
+
+/* ---- stage 2, logistic ---- */
+static const char *const ag_params[] = {"a", "b", "k", "L0"};
+
+static double sigmoid(double u)
+{
+    if (u >= 0.0) return 1.0 / (1.0 + exp(-u));
+    double e = exp(u);
+    return e / (1.0 + e);
+}
+
+static void ag_f(const double *theta, const double *x, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = theta[0] * sigmoid(theta[2] * (x[i] - theta[3])) + theta[1];
+}
+
+static void ag_jac(const double *theta, const double *x, size_t n, double *J)
+{
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - theta[3];
+        double s = sigmoid(theta[2] * d);
+        double ds = s * (1.0 - s);
+        J[i * 4 + 0] = s;
+        J[i * 4 + 1] = 1.0;
+        J[i * 4 + 2] = theta[0] * ds * d;
+        J[i * 4 + 3] = -theta[0] * ds * theta[2];
+    }
+}
+
+/* The paper's start (a = max Q, b = min Q, k = 1, L0 = median L) and three more with a negative
+ * slope (accuracy rises as the loss falls), which the paper's single start has to reach. */
+static size_t ag_starts(const double *x, const double *y, size_t n, double *theta0, size_t max)
+{
+    static const double ks[] = {1.0, -1.0, -5.0, -20.0};
+    const size_t count = sizeof ks / sizeof ks[0];
+    if (theta0 == NULL || n == 0) return count;
+    double ymax = y[0], ymin = y[0];
+    for (size_t i = 1; i < n; i++) {
+        ymax = fmax(ymax, y[i]);
+        ymin = fmin(ymin, y[i]);
+    }
+    double *xs = sc_malloc_array(n, sizeof *xs);
+    double med = x[0];
+    if (xs) {
+        memcpy(xs, x, n * sizeof *xs);
+        gsl_sort(xs, 1, n);
+        med = gsl_stats_median_from_sorted_data(xs, 1, n);
+        free(xs);
+    }
+    size_t k = 0;
+    for (; k < count && k < max; k++) {
+        theta0[k * 4 + 0] = ymax;
+        theta0[k * 4 + 1] = ymin;
+        theta0[k * 4 + 2] = ks[k];
+        theta0[k * 4 + 3] = med;
+    }
+    return count;
+}
+
+const sc_law sc_law_acc_logistic = {
+    .name = "acc-logistic",
+    .formula = "Q = a / (1 + exp(-k (L - L0))) + b  (two-stage baseline, stage 2)",
+    .nparam = 4,
+    .nx = 1,
+    .param_names = ag_params,
+    .x_names = al_x,
+    .space = SC_SPACE_RAW,
+    .f = ag_f,
+    .jac = ag_jac,
+    .starts = ag_starts,
+    .linear = NULL,
+    .check = acc_check,
+    .natural = NULL,
+    .shown_names = ag_params,
+};
