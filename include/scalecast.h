@@ -439,7 +439,8 @@ typedef struct sc_runs_info {
  * (sc_table_pivot), metric columns named "benchmark:metric_type" (e.g. "arc_easy:acc_norm").
  * When the file has no params/flops columns, N = tokens / tpr and C = 6 N D (an
  * approximation: the true tokens/params ratio differs from the nominal tpr by up to ~10%).
- * Runs repeated with identical values for every metric the other copy has are kept once. */
+ * A run listed twice (same flops, params, tokens and tpr) is kept once, the first copy, and
+ * counted in info->nduplicates. */
 SC_NODISCARD sc_status sc_runs_load_apple(const char *path, sc_table **out, sc_runs_info *info,
                                           sc_error *err);
 /* OLMo ladder folder of <size>-<mult>xC[-rerun].csv files (Bhagia et al. 2024). The last
@@ -470,15 +471,17 @@ const char *sc_bt_model_name(sc_bt_model m);
 SC_NODISCARD sc_status sc_bt_model_find(const char *name, sc_bt_model *m);
 
 typedef struct sc_backtest_opts {
-    double cutoff;       /* fit on C <= cutoff; required (> 0) */
+    double cutoff;       /* fit on C <= cutoff (INFINITY: no compute cutoff) */
+    double max_n;        /* also hold out runs with N > max_n (NaN: no) */
     double tpr;          /* use only runs with this tpr (NaN: all runs) */
-    double tpr_fit_max;  /* multitpr and every law: also hold out runs with tpr above (NaN: no) */
+    double tpr_fit_max;  /* also hold out runs with tpr above (NaN: no) */
     const char *const *benchmarks; /* metric column names; NULL: the defaults of the data */
     size_t nbench;
     const double *chance;  /* nbench chance levels or NULL (NaN entries: built-in table) */
     const sc_bt_model *models; /* NULL: every model */
     size_t nmodels;
-    const char *loss;      /* loss column for the two-stage models; NULL: skip them */
+    const char *loss;      /* loss column for the two-stage models ("bpb": each benchmark's
+                              "<task>:bpb" column); NULL: skip them */
     double margin;         /* fit only points more than margin above chance (direct laws) */
     size_t bnsl_starts;    /* random starts of BNSL (default 100) */
     uint64_t seed;
