@@ -298,8 +298,13 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
         if ((c.name = sc_strdup(src->name)) == NULL) s = SC_ENOMEM;
         if (s == SC_OK && src->type == SC_COL_NUM) {
             if ((c.num = sc_malloc_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
-            for (size_t i = 0; s == SC_OK && i < nr; i++)
+            if (s == SC_OK && src->pos != NULL &&
+                (c.pos = sc_malloc_array(nr, sizeof(sc_cellpos))) == NULL)
+                s = SC_ENOMEM;
+            for (size_t i = 0; s == SC_OK && i < nr; i++) {
                 c.num[i] = src->num[rows ? rows[i] : i];
+                if (c.pos) c.pos[i] = src->pos[rows ? rows[i] : i];
+            }
         } else if (s == SC_OK) {
             if ((c.text = sc_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
             if (s == SC_OK && src->pos != NULL &&
@@ -429,4 +434,20 @@ sc_status sc_table_write_csv(const sc_table *t, FILE *f)
     }
     if (!ok || ferror(f)) return SC_EIO;
     return SC_OK;
+}
+
+void sc_table_cell_pos(const sc_table *t, size_t i, size_t j, size_t *line, size_t *column)
+{
+    size_t l = 0, c = 0;
+    if (t != NULL && j < t->ncols && i < t->nrows) {
+        const sc_column *col = &t->cols[j];
+        if (col->pos != NULL) {
+            l = col->pos[i].line;
+            c = col->pos[i].col;
+        } else {
+            l = sc_table_row_line(t, i);
+        }
+    }
+    if (line) *line = l;
+    if (column) *column = c;
 }

@@ -286,6 +286,18 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
     if (i == nrows) {
         c.type = SC_COL_NUM;
         c.num = num;
+        /* Positions of numeric cells too, so that a later domain check can name the cell. */
+        c.pos = sc_malloc_array(nrows, sizeof(sc_cellpos));
+        if (c.pos == NULL) {
+            sc_column_release(&c);
+            return oom(p);
+        }
+        for (i = 0; i < nrows; i++) {
+            size_t line, col;
+            locate(p, cell[i * ncols], &line, &col);
+            c.pos[i].line = sat32(line);
+            c.pos[i].col = sat32(col);
+        }
     } else {
         free(num);
         c.type = SC_COL_TEXT;
