@@ -400,6 +400,12 @@ extern const sc_law sc_law_acc_logistic;
 /* The box of BNSL random starts (Krajewski et al. 2025, App.): a in [-2,5], b in [0,50],
  * c0, c1, f1 in [0.1,3], log10 d1 in [18,24]. lo and hi receive 6 values each. */
 void sc_bnsl_box(double *lo, double *hi);
+/* BNSL starts: k draws uniform in the box (GSL mt19937 seeded from seed), then the same draws
+ * with (a, b) replaced by their least-squares values for the drawn shape (c0, c1, f1, d1)
+ * (variable projection; skipped where that regression is singular). theta0 holds 2 k x 6
+ * values; *nout receives the number of starts written (k <= *nout <= 2 k). */
+SC_NODISCARD sc_status sc_bnsl_starts(const double *C, const double *y, size_t n, size_t k,
+                                      uint64_t seed, double *theta0, size_t *nout);
 
 /* Chance levels. Built-in table by benchmark name (the part of a column name before ':', and
  * prefixes such as "mmlu_stem_val" -> mmlu): ARC, HellaSwag, MMLU, SciQ, OpenBookQA 0.25; PIQA,

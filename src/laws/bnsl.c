@@ -10,8 +10,11 @@
  * d1 drawn in log space). */
 #include "core/internal.h"
 
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define SC_LN10 2.30258509299404568402
 
@@ -28,6 +31,47 @@ void sc_bnsl_box(double *lo, double *hi)
         lo[k] = box_lo[k];
         hi[k] = box_hi[k];
     }
+}
+
+static void bn_f(const double *theta, const double *x, size_t n, double *out);
+
+sc_status sc_bnsl_starts(const double *C, const double *y, size_t n, size_t k, uint64_t seed,
+                         double *theta0, size_t *nout)
+{
+    if ((n > 0 && (C == NULL || y == NULL)) || theta0 == NULL || nout == NULL) return SC_EINVAL;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double *E = sc_malloc_array(n ? n : 1, sizeof *E);
+    if (!r || !E) {
+        gsl_rng_free(r);
+        free(E);
+        return SC_ENOMEM;
+    }
+    gsl_rng_set(r, (unsigned long)sc_seed_mix(seed, 0));
+    for (size_t s = 0; s < k; s++)
+        for (int q = 0; q < 6; q++)
+            theta0[s * 6 + q] = box_lo[q] + (box_hi[q] - box_lo[q]) * gsl_rng_uniform(r);
+    size_t m = k;
+    for (size_t s = 0; s < k && n >= 2; s++) {
+        /* Variable projection: Q = a + b E(C) is linear in (a, b) for a fixed shape
+         * E(C) = C^-c0 (1 + (C/d1)^(1/f1))^(-c1 f1); take its least-squares (a, b). */
+        double shape[6];
+        for (int q = 0; q < 6; q++) shape[q] = theta0[s * 6 + q];
+        shape[0] = 0.0;
+        shape[1] = 1.0;
+        bn_f(shape, C, n, E);
+        double a, b, c00, c01, c11, chisq;
+        if (gsl_fit_linear(E, 1, y, 1, n, &a, &b, &c00, &c01, &c11, &chisq) != 0 || !isfinite(a) ||
+            !isfinite(b))
+            continue;
+        for (int q = 0; q < 6; q++) theta0[m * 6 + q] = shape[q];
+        theta0[m * 6 + 0] = a;
+        theta0[m * 6 + 1] = b;
+        m++;
+    }
+    gsl_rng_free(r);
+    free(E);
+    *nout = m;
+    return SC_OK;
 }
 
 static double softplus(double u)

@@ -358,6 +358,22 @@ static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt
     double lo[8], hi[8];
     sc_fit_opts fo;
     set_fit_opts(o, m, &fo, lo, hi);
+    double *bstarts = NULL;
+    if (m == SC_BT_BNSL) {
+        /* The paper's box draws, plus each draw with its least-squares (a, b): see
+         * sc_bnsl_starts and docs/direct-laws.md for why. */
+        size_t k = fo.nrandom, ns = 0;
+        bstarts = sc_malloc_array(2 * k * 6, sizeof *bstarts);
+        s = bstarts ? sc_bnsl_starts(d.x, d.y, d.n, k, o->seed, bstarts, &ns) : SC_ENOMEM;
+        if (s != SC_OK) {
+            free(bstarts);
+            fit_data_free(&d);
+            return s;
+        }
+        fo.starts = bstarts;
+        fo.nstarts = ns;
+        fo.nrandom = 0;
+    }
     sc_fit *fit = NULL;
     sc_error e2;
     sc_error_clear(&e2);
@@ -378,6 +394,7 @@ static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt
     }
     if (s == SC_OK) s = sc_fit_run(law, d.x, d.y, d.n, &fo, &fit, &e2);
     fit_data_free(&d);
+    free(bstarts);
     if (s == SC_ENOMEM) {
         sc_fit_free(fit);
         return s;
@@ -442,8 +459,11 @@ sc_status sc_backtest_run(const sc_table *runs, const sc_backtest_opts *opts, sc
             if (!seen) bt->models[bt->nmodels++] = opts->models[k];
         }
     } else {
+        /* multitpr needs several token/parameter ratios: with --tpr its N and D are collinear. */
         for (int k = 0; k < SC_BT_NMODELS; k++)
-            if (opts->loss || !is_twostage((sc_bt_model)k)) bt->models[bt->nmodels++] = (sc_bt_model)k;
+            if ((opts->loss || !is_twostage((sc_bt_model)k)) &&
+                !(k == SC_BT_MULTITPR && !isnan(opts->tpr)))
+                bt->models[bt->nmodels++] = (sc_bt_model)k;
     }
     for (size_t q = 0; q < bt->nmodels; q++)
         if (is_twostage(bt->models[q]) && !opts->loss) {
