@@ -501,7 +501,7 @@ void sc_backtest_opts_init(sc_backtest_opts *o); /* margin 0.05, 100 BNSL starts
 
 typedef struct sc_bt_cell {
     sc_status status;    /* SC_OK, or why this law could not be fitted */
-    char why[256];
+    char why[512];
     size_t nfit, nheld, nexcluded; /* fit points used, held-out points, at-chance exclusions */
     sc_metrics m;        /* on the held-out runs */
     size_t p;

@@ -180,33 +180,58 @@ static void ag_jac(const double *theta, const double *x, size_t n, double *J)
     }
 }
 
-/* The paper's start (a = max Q, b = min Q, k = 1, L0 = median L) and three more with a negative
- * slope (accuracy rises as the loss falls), which the paper's single start has to reach. */
+/* Starts: the paper's (a = max Q, b = min Q, k = 1, L0 = median L), then a grid of slopes
+ * k in {-1, -3, -10, -30} (accuracy rises as the loss falls) and midpoints L0 at the quartiles
+ * of L, each with the (a, b) that minimise the squared error for its (k, L0) (the model is
+ * linear in a and b). */
+#define AG_NK 4
+#define AG_NL 3
 static size_t ag_starts(const double *x, const double *y, size_t n, double *theta0, size_t max)
 {
-    static const double ks[] = {1.0, -1.0, -5.0, -20.0};
-    const size_t count = sizeof ks / sizeof ks[0];
+    static const double ks[AG_NK] = {-1.0, -3.0, -10.0, -30.0};
+    static const double qs[AG_NL] = {0.25, 0.5, 0.75};
+    const size_t count = 1 + AG_NK * AG_NL;
     if (theta0 == NULL || n == 0) return count;
     double ymax = y[0], ymin = y[0];
     for (size_t i = 1; i < n; i++) {
         ymax = fmax(ymax, y[i]);
         ymin = fmin(ymin, y[i]);
     }
-    double *xs = sc_malloc_array(n, sizeof *xs);
-    double med = x[0];
-    if (xs) {
-        memcpy(xs, x, n * sizeof *xs);
-        gsl_sort(xs, 1, n);
-        med = gsl_stats_median_from_sorted_data(xs, 1, n);
+    double *xs = sc_malloc_array(n, sizeof *xs), *s = sc_malloc_array(n, sizeof *s);
+    if (!xs || !s) {
         free(xs);
+        free(s);
+        return 0;
     }
+    memcpy(xs, x, n * sizeof *xs);
+    gsl_sort(xs, 1, n);
     size_t k = 0;
-    for (; k < count && k < max; k++) {
-        theta0[k * 4 + 0] = ymax;
-        theta0[k * 4 + 1] = ymin;
-        theta0[k * 4 + 2] = ks[k];
-        theta0[k * 4 + 3] = med;
+    if (k < max) {
+        theta0[0] = ymax;
+        theta0[1] = ymin;
+        theta0[2] = 1.0;
+        theta0[3] = gsl_stats_median_from_sorted_data(xs, 1, n);
+        k++;
     }
+    for (size_t ik = 0; ik < AG_NK; ik++)
+        for (size_t il = 0; il < AG_NL && k < max; il++) {
+            double L0 = gsl_stats_quantile_from_sorted_data(xs, 1, n, qs[il]);
+            for (size_t i = 0; i < n; i++) s[i] = sigmoid(ks[ik] * (x[i] - L0));
+            double a = ymax - ymin, b = ymin, c00, c01, c11, chisq;
+            /* Q = b + a s: intercept b, slope a. */
+            if (gsl_fit_linear(s, 1, y, 1, n, &b, &a, &c00, &c01, &c11, &chisq) != 0 ||
+                !isfinite(a) || !isfinite(b)) {
+                a = ymax - ymin;
+                b = ymin;
+            }
+            theta0[k * 4 + 0] = a;
+            theta0[k * 4 + 1] = b;
+            theta0[k * 4 + 2] = ks[ik];
+            theta0[k * 4 + 3] = L0;
+            k++;
+        }
+    free(xs);
+    free(s);
     return count;
 }
 

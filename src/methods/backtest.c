@@ -227,7 +227,9 @@ static sc_status make_fit_data(const sc_bt_bench *b, sc_bt_model m, double margi
     for (size_t i = 0; i < b->n; i++)
         if (!b->held[i]) yf[nf++] = b->y[i];
     sc_status s = SC_OK;
-    if (is_normalised(m)) {
+    if (nf == 0)
+        s = sc_fail(err, SC_ETOOFEW, NULL, 0, 0, "%s: the cutoff leaves no run to fit", b->name);
+    else if (is_normalised(m)) {
         unsigned char *kf = sc_calloc(nf, 1);
         if (!kf) s = SC_ENOMEM;
         else s = sc_chance_filter(yf, nf, b->chance, margin, kf, &d->nexcluded, err);
@@ -313,8 +315,11 @@ static void set_fit_opts(const sc_backtest_opts *o, sc_bt_model m, sc_fit_opts *
     switch (m) {
     case SC_BT_POWERLAW:
     case SC_BT_TWOSTAGE_LINEAR:
+        fo->loss = SC_LOSS_LS;
+        break;
     case SC_BT_TWOSTAGE_LOGISTIC:
         fo->loss = SC_LOSS_LS;
+        fo->max_iter = 10000; /* as the paper's curve_fit(maxfev=10000) */
         break;
     case SC_BT_POWERLAW_QMAX:
     case SC_BT_MULTITPR:
@@ -337,22 +342,26 @@ static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt
                           sc_bt_cell *c, sc_error *err)
 {
     fit_data d;
-    sc_status s = make_fit_data(b, m, o->margin, &d, err);
-    if (s != SC_OK) {
-        fit_data_free(&d);
-        return s;
-    }
     const sc_law *law = model_law(m);
-    c->nexcluded = d.nexcluded;
-    c->nfit = d.n;
     c->nheld = b->nheld;
     c->p = law->nparam + (is_twostage(m) ? 2 : 0);
-    if (d.n < law->nparam || (is_twostage(m) && d.n1 < 2)) {
+    sc_status s = make_fit_data(b, m, o->margin, &d, err);
+    c->nexcluded = d.nexcluded;
+    c->nfit = d.n;
+    if (s == SC_OK && (d.n < law->nparam || (is_twostage(m) && d.n1 < 2)))
         s = sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
                     "%s: the cutoff leaves %zu fit runs%s, fewer than the %zu parameters of %s",
                     b->name, d.n, is_normalised(m) ? " above chance + margin" : "",
                     law->nparam, sc_bt_model_name(m));
+    if (s != SC_OK) {
         fit_data_free(&d);
+        /* Too few points or all at chance: this law cannot be fitted to this benchmark; the
+         * others may still be. Recorded in the cell (the caller fails when no cell fits). */
+        if (s == SC_ETOOFEW || s == SC_ECHANCE) {
+            c->status = s;
+            if (err) snprintf(c->why, sizeof c->why, "%s", err->message);
+            return SC_OK;
+        }
         return s;
     }
     double lo[8], hi[8];
@@ -459,10 +468,17 @@ sc_status sc_backtest_run(const sc_table *runs, const sc_backtest_opts *opts, sc
             if (!seen) bt->models[bt->nmodels++] = opts->models[k];
         }
     } else {
-        /* multitpr needs several token/parameter ratios: with --tpr its N and D are collinear. */
+        /* multitpr needs several token/parameter ratios: at one ratio N and D are collinear. */
+        int several_tpr = 0;
+        long jt = sc_table_find(runs, "tpr");
+        if (jt >= 0 && isnan(opts->tpr)) {
+            const double *T = sc_table_num(runs, (size_t)jt);
+            for (size_t i = 1; T && i < sc_table_nrows(runs); i++)
+                several_tpr |= fabs(T[i] - T[0]) > 1e-6 * fabs(T[0]);
+        }
         for (int k = 0; k < SC_BT_NMODELS; k++)
             if ((opts->loss || !is_twostage((sc_bt_model)k)) &&
-                !(k == SC_BT_MULTITPR && !isnan(opts->tpr)))
+                !(k == SC_BT_MULTITPR && !several_tpr))
                 bt->models[bt->nmodels++] = (sc_bt_model)k;
     }
     for (size_t q = 0; q < bt->nmodels; q++)
@@ -501,20 +517,41 @@ sc_status sc_backtest_run(const sc_table *runs, const sc_backtest_opts *opts, sc
             s = sc_fail(err, SC_ETOOFEW, source_name(runs), 0, 0,
                         "%s: the cutoff leaves no run to predict", names[b]);
     }
+    sc_error first;
+    sc_error_clear(&first);
+    size_t nok = 0;
     for (size_t b = 0; b < bt->nbench && s == SC_OK; b++) {
         sc_bt_bench *B = &bt->bench[b];
         size_t nfit = B->n - B->nheld, nabove = 0;
         for (size_t i = 0; i < B->n; i++)
             if (!B->held[i] && B->y[i] > B->chance + opts->margin) nabove++;
         B->near_chance = 4 * nabove < nfit;
-        for (size_t q = 0; q < bt->nmodels && s == SC_OK; q++)
-            s = fit_cell(opts, B, bt->models[q], &bt->cell[b * bt->nmodels + q], err);
+        for (size_t q = 0; q < bt->nmodels && s == SC_OK; q++) {
+            sc_error ce;
+            sc_error_clear(&ce);
+            sc_bt_cell *c = &bt->cell[b * bt->nmodels + q];
+            s = fit_cell(opts, B, bt->models[q], c, &ce);
+            if (s != SC_OK && err) *err = ce;
+            if (s == SC_OK && c->status == SC_OK) nok++;
+            if (s == SC_OK && c->status != SC_OK && first.code == SC_OK) {
+                first = ce;
+                first.code = c->status;
+                if (!first.message[0]) snprintf(first.message, sizeof first.message, "%s", c->why);
+            }
+        }
+    }
+    /* Nothing could be fitted: report the first reason as the error. */
+    if (s == SC_OK && nok == 0) {
+        s = first.code != SC_OK ? first.code : SC_ENOCONV;
+        if (err) *err = first;
+        if (err && first.code == SC_OK) sc_fail(err, SC_ENOCONV, NULL, 0, 0, "no law could be fitted");
     }
     if (s != SC_OK) {
         if (s == SC_ENOMEM) sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
         sc_backtest_free(bt);
         return s;
     }
+    /* Means over the benchmarks each law was fitted to (counts reported with them). */
     for (size_t q = 0; q < bt->nmodels; q++) {
         double smre = 0, smae = 0, smre2 = 0, smae2 = 0;
         size_t n1 = 0, n2 = 0;
