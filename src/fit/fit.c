@@ -366,9 +366,12 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     fit->nfailed = nfailed;
     fit->loss_kind = opts.loss;
     fit->huber_delta = opts.huber_delta;
+    /* Starts in the best basin: loss within 1e-6 relative of the best (plus 1e-20 per point,
+     * so that exact fits with a loss at rounding level are counted too). Compared in the
+     * optimiser's own numbers. */
+    const double best_tol = 1e-6 * fabs(outs[best].loss) + 1e-20 * (double)n;
     for (size_t k = 0; k < ns; k++)
-        if (isfinite(outs[k].loss) && outs[k].loss - fit->loss <= 1e-6 * fabs(fit->loss))
-            fit->nbest++;
+        if (isfinite(outs[k].loss) && outs[k].loss - outs[best].loss <= best_tol) fit->nbest++;
     if (copy_array(&fit->theta, thetas + best * p, p) != SC_OK ||
         copy_array(&fit->x, x, n * law->nx) != SC_OK || copy_array(&fit->y, y, n) != SC_OK ||
         (opts.w != NULL && copy_array(&fit->w, opts.w, n) != SC_OK) ||

@@ -341,6 +341,8 @@ static int lm_df(const gsl_vector *v, void *params, gsl_matrix *J)
     return GSL_SUCCESS;
 }
 
+#define SC_LM_GTOL_STALL 1e-4
+
 static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0, size_t max_iter,
                         double tol, double *theta, sc_start_out *out)
 {
@@ -376,9 +378,10 @@ static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0
         st = gsl_multifit_nlinear_iterate(s->lm);
         it++;
         if (st == GSL_ENOPROG || st == GSL_ENOPROGJ) {
-            /* No step reduced the cost: accepted at a stationary point. */
+            /* No step reduced the cost (the trust region collapsed): accepted as a minimum when
+             * the scaled gradient is small (loosely: the Jacobian may be a finite difference). */
             int info = 0;
-            if (gsl_multifit_nlinear_test(0.0, sqrt(tol), 0.0, &info, s->lm) == GSL_SUCCESS &&
+            if (gsl_multifit_nlinear_test(0.0, SC_LM_GTOL_STALL, 0.0, &info, s->lm) == GSL_SUCCESS &&
                 info != 0) {
                 why = "converged: no further decrease at a stationary point";
             } else {
