@@ -12,6 +12,13 @@ extern const sc_law sc_law_satpower;
 static const sc_law *const laws[] = {
     &sc_law_chinchilla,
     &sc_law_satpower,
+    &sc_law_powerlaw,      /* direct laws (declared in scalecast.h) */
+    &sc_law_powerlaw_qmax,
+    &sc_law_bnsl,
+    &sc_law_multitpr,
+    &sc_law_loss_power,
+    &sc_law_acc_linear,
+    &sc_law_acc_logistic,
     NULL,
 };
 

@@ -48,10 +48,13 @@ static void test_jacobians_and_starts(void **state)
     assert_true(test_jacobian_error(&sc_law_loss_power, t1, C, 3) < 1e-6);
     assert_true(test_jacobian_error(&sc_law_acc_linear, t2, L, 4) < 1e-6);
     assert_true(test_jacobian_error(&sc_law_acc_logistic, t3, L, 4) < 1e-6);
-    double s[4 * 4];
+    double s[13 * 4];
     const double y[4] = {0.8, 0.6, 0.4, 0.3};
-    size_t n = sc_law_acc_logistic.starts(L, y, 4, s, 4);
-    assert_int_equal(n, 4);
+    assert_int_equal(sc_law_acc_logistic.starts(L, y, 4, NULL, 0), 13);
+    size_t n = sc_law_acc_logistic.starts(L, y, 4, s, 13);
+    assert_int_equal(n, 13);
+    /* The grid starts have a negative slope and the (a, b) of least squares for it. */
+    for (size_t k = 1; k < 13; k++) assert_true(s[4 * k + 2] < 0.0);
     /* The paper's start: a = max Q, b = min Q, k = 1, L0 = median L. */
     assert_true(s[0] == 0.8 && s[1] == 0.3 && s[2] == 1.0 && fabs(s[3] - 2.8) < 1e-12);
 }
