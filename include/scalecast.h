@@ -406,6 +406,11 @@ void sc_bnsl_box(double *lo, double *hi);
  * values; *nout receives the number of starts written (k <= *nout <= 2 k). */
 SC_NODISCARD sc_status sc_bnsl_starts(const double *C, const double *y, size_t n, size_t k,
                                       uint64_t seed, double *theta0, size_t *nout);
+/* The BNSL fit of the backtest: least squares (Levenberg-Marquardt) from the sc_bnsl_starts
+ * starts, then Huber(1e-3) (BFGS) from the same starts plus the least-squares optimum; the best
+ * Huber fit is returned. */
+SC_NODISCARD sc_status sc_bnsl_fit(const double *C, const double *y, size_t n, size_t k,
+                                   uint64_t seed, int threads, sc_fit **out, sc_error *err);
 
 /* Chance levels. Built-in table by benchmark name (the part of a column name before ':', and
  * prefixes such as "mmlu_stem_val" -> mmlu): ARC, HellaSwag, MMLU, SciQ, OpenBookQA 0.25; PIQA,

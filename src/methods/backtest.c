@@ -373,22 +373,6 @@ static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt
     double lo[8], hi[8];
     sc_fit_opts fo;
     set_fit_opts(o, m, &fo, lo, hi);
-    double *bstarts = NULL;
-    if (m == SC_BT_BNSL) {
-        /* The paper's box draws, plus each draw with its least-squares (a, b): see
-         * sc_bnsl_starts and docs/direct-laws.md for why. */
-        size_t k = fo.nrandom, ns = 0;
-        bstarts = sc_malloc_array(2 * k * 6, sizeof *bstarts);
-        s = bstarts ? sc_bnsl_starts(d.x, d.y, d.n, k, o->seed, bstarts, &ns) : SC_ENOMEM;
-        if (s != SC_OK) {
-            free(bstarts);
-            fit_data_free(&d);
-            return s;
-        }
-        fo.starts = bstarts;
-        fo.nstarts = ns;
-        fo.nrandom = 0;
-    }
     sc_fit *fit = NULL;
     sc_error e2;
     sc_error_clear(&e2);
@@ -407,9 +391,11 @@ static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt
         sc_fit_free(st1);
         off = 2;
     }
-    if (s == SC_OK) s = sc_fit_run(law, d.x, d.y, d.n, &fo, &fit, &e2);
+    if (s == SC_OK && m == SC_BT_BNSL)
+        s = sc_bnsl_fit(d.x, d.y, d.n, fo.nrandom, o->seed, o->threads, &fit, &e2);
+    else if (s == SC_OK)
+        s = sc_fit_run(law, d.x, d.y, d.n, &fo, &fit, &e2);
     fit_data_free(&d);
-    free(bstarts);
     if (s == SC_ENOMEM) {
         sc_fit_free(fit);
         return s;
