@@ -248,9 +248,8 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
             s = sc_backtest_band(bt, b, best, nboot, 0.9, grid, NG, lo, hi, &err);
             if (s == SC_OK) {
                 char label[96];
-                snprintf(label, sizeof label, "90%% bootstrap band (%s)",
-                         sc_bt_model_name(bt->models[best]));
-                s = sc_plot_band(plot, label, grid, lo, hi, NG, (int)best);
+                snprintf(label, sizeof label, "90%% band (%s)", sc_bt_model_name(bt->models[best]));
+                s = sc_plot_band(plot, label, grid, lo, hi, NG, (int)bt->models[best]);
             } else {
                 char buf[700];
                 sc_error_format(&err, buf, sizeof buf);
@@ -260,8 +259,10 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
         }
         for (size_t m = 0; m < bt->nmodels && s == SC_OK; m++) {
             sc_backtest_curve(bt, b, m, grid, NG, y);
-            s = sc_plot_series(plot, sc_bt_model_name(bt->models[m]), grid, y, NG,
-                               m < 4 ? SC_MARK_LINE : SC_MARK_DASHED, (int)m);
+            /* One colour per law whatever the selection; the two-stage baselines dashed. */
+            sc_bt_model mo = bt->models[m];
+            s = sc_plot_series(plot, sc_bt_model_name(mo), grid, y, NG,
+                               mo < SC_BT_TWOSTAGE_LINEAR ? SC_MARK_LINE : SC_MARK_DASHED, (int)mo);
         }
         double *xf = malloc(B->n * sizeof *xf), *yf = malloc(B->n * sizeof *yf);
         double *xh = malloc(B->n * sizeof *xh), *yh = malloc(B->n * sizeof *yh);
@@ -276,8 +277,8 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
                 yf[nf++] = B->y[i];
             }
         }
-        if (s == SC_OK) s = sc_plot_series(plot, "fit runs", xf, yf, nf, SC_MARK_POINTS, 7);
-        if (s == SC_OK) s = sc_plot_series(plot, "held-out runs", xh, yh, nh, SC_MARK_CROSSES, 7);
+        if (s == SC_OK) s = sc_plot_series(plot, "fit runs", xf, yf, nf, SC_MARK_OPEN, 6);
+        if (s == SC_OK) s = sc_plot_series(plot, "held-out runs", xh, yh, nh, SC_MARK_CROSSES, 6);
         free(xf);
         free(yf);
         free(xh);
@@ -413,6 +414,7 @@ int cmd_backtest(int argc, char **argv)
     }
     if (rc == 0) {
         sc_status s = sc_backtest_run(runs, &o, &bt, &err);
+        if (s != SC_OK && !err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
         if (s != SC_OK) rc = cli_report(&err);
     }
     if (rc == 0) {

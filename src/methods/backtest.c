@@ -117,12 +117,48 @@ static const char *source_name(const sc_table *runs)
     return src ? src : "";
 }
 
+/* Appends the distinct column names (or their part before ':' when prefix_only) that contain
+ * needle to buf, comma-separated. */
+static void list_columns(const sc_table *t, const char *needle, int prefix_only, char *buf,
+                         size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t j = 0; j < sc_table_ncols(t) && len + 1 < size; j++) {
+        const char *name = sc_table_colname(t, j);
+        if (!strstr(name, needle) || strchr(name, '/')) continue;
+        size_t n = strlen(name);
+        if (prefix_only) n = (size_t)(strchr(name, ':') - name);
+        /* Skip repeats (columns of one benchmark are adjacent). */
+        int seen = 0;
+        for (size_t k = 0; k < j && !seen; k++) {
+            const char *o = sc_table_colname(t, k);
+            if (!strstr(o, needle) || strchr(o, '/')) continue;
+            size_t m = prefix_only ? (size_t)(strchr(o, ':') - o) : strlen(o);
+            seen = m == n && strncmp(o, name, n) == 0;
+        }
+        if (seen) continue;
+        int w = snprintf(buf + len, size - len, "%s%.*s", len ? ", " : "", (int)n, name);
+        if (w < 0) break;
+        len += (size_t)w;
+    }
+    if (len + 1 >= size && size > 4) memcpy(buf + size - 4, "...", 4);
+}
+
 /* Collects one benchmark's runs. */
 static sc_status load_bench(const sc_table *runs, const char *name, double chance_override,
                             const sc_backtest_opts *o, sc_bt_bench *b, sc_error *err)
 {
     const char *src = source_name(runs);
     size_t jy, jc, jn, jd, jt, jr, jl = 0;
+    if (sc_table_find(runs, name) < 0) {
+        char avail[300];
+        list_columns(runs, ":", 1, avail, sizeof avail);
+        return sc_fail(err, SC_ENOCOL, src, 0, 0,
+                       "unknown benchmark column \"%s\" (columns are named benchmark:metric, "
+                       "e.g. arc_easy:acc_norm; benchmarks: %s)",
+                       name, avail);
+    }
     SC_TRY(sc_table_require_num(runs, name, &jy, err));
     SC_TRY(sc_table_require_num(runs, "C", &jc, err));
     SC_TRY(sc_table_require_num(runs, "N", &jn, err));
@@ -136,6 +172,13 @@ static sc_status load_bench(const sc_table *runs, const char *name, double chanc
         if (strcmp(o->loss, "bpb") == 0) {
             task_bpb_name(name, bpb, sizeof bpb);
             lname = bpb;
+        }
+        if (sc_table_find(runs, lname) < 0) {
+            char avail[300];
+            list_columns(runs, strcmp(o->loss, "bpb") == 0 ? ":bpb" : "loss", 0, avail,
+                         sizeof avail);
+            return sc_fail(err, SC_ENOCOL, src, 0, 0, "unknown loss column \"%s\" (loss columns: %s)",
+                           lname, avail);
         }
         SC_TRY(sc_table_require_num(runs, lname, &jl, err));
         has_loss = 1;
