@@ -106,7 +106,8 @@ static void expect_error(const char *bench, double cutoff, const char *law, sc_s
 static void test_bad_input(void **state)
 {
     (void)state;
-    expect_error("arc_easy:nope", 6e21, "powerlaw", SC_ENOCOL, "no column named \"arc_easy:nope\"");
+    expect_error("arc_easy:nope", 6e21, "powerlaw", SC_ENOCOL,
+                 "unknown benchmark column \"arc_easy:nope\"");
     expect_error("arc_easy:loglikelihood", 6e21, "powerlaw", SC_EDOMAIN, "is outside [0, 1]");
     expect_error("arc_easy:acc_norm", 1.3e18, "powerlaw-qmax", SC_ETOOFEW,
                  "fewer than the 3 parameters of powerlaw-qmax");

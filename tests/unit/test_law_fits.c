@@ -8,10 +8,11 @@
  * analytic gradient, gtol 1e-14, best of all starts; least_squares(method="lm") for the
  * logistic): the objective values agree to 3e-8 (powerlaw-qmax), 1e-10 (multitpr) and 2e-16
  * (logistic); the parameters to 2e-5, 1e-5 and 2e-9 (the Huber valley is flat: a
- * nearly-L1 objective). For BNSL (sc_bnsl_fit: least squares then Huber from box and
- * variable-projection starts) scipy's basin hopping (20 box starts x 100 hops, BFGS) found
- * loss 2.8632e-5 at (0.861, -0.129, -0.0388, 0.440, 1.778, 19.683); ours is 2.8664e-5
- * (1.1e-3 higher: BFGS stops in the flat valley) at parameters within 6% of it. */
+ * nearly-L1 objective). For BNSL (sc_bnsl_fit with 30 box draws: least squares then Huber
+ * from box and variable-projection starts) scipy's basin hopping (20 box starts x 100 hops,
+ * BFGS) found loss 2.8632e-5 at (0.861, -0.129, -0.0388, 0.440, 1.778, 19.683); ours is
+ * 2.8603e-5 (1e-3 lower) at parameters within 12% of it: the valley is flat, so the pins
+ * below are this code's values and the cross-check is the loss. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,20 +124,20 @@ static void test_bnsl_real_subset(void **state)
     double C[18], qn[18], at = 1e22, y;
     hs_points(C, qn);
     sc_fit *f = NULL;
-    assert_int_equal(sc_bnsl_fit(C, hs_acc, 18, 100, 1, 0, &f, NULL), SC_OK);
-    assert_int_equal(f->nstarts, 201);
-    rel_eq("bnsl.loss", f->loss, 2.8664167179563133e-05, 1e-6);
-    const double want[6] = {0.85999641472169808, -0.12100850242520843, -0.040372565195869736,
-                            0.44773100622838152, 1.8064470175301099,   19.697147149966973};
+    assert_int_equal(sc_bnsl_fit(C, hs_acc, 18, 30, 1, 0, &f, NULL), SC_OK);
+    assert_int_equal(f->nstarts, 61);
+    rel_eq("bnsl.loss", f->loss, 2.8602922268141843e-05, 1e-6);
+    const double want[6] = {0.86183663140813638, -0.14436626784969078, -0.035946154285211598,
+                            0.43203043383524725, 1.7417588791556886,   19.676699216179315};
     for (int k = 0; k < 6; k++) {
         char name[32];
         snprintf(name, sizeof name, "bnsl.theta%d", k);
         rel_eq(name, f->theta[k], want[k], 1e-6);
     }
     sc_fit_predict(f, &at, 1, &y);
-    rel_eq("bnsl.pred", y, 0.77647924118389688, 1e-6);
-    /* scipy basin hopping's best (header comment), within 0.2%. */
-    assert_true(f->loss < 2.863191065e-05 * 1.002);
+    rel_eq("bnsl.pred", y, 0.77638203720959742, 1e-6);
+    /* Not worse than scipy basin hopping's best (header comment). */
+    assert_true(f->loss <= 2.863191065e-05);
     sc_fit_free(f);
 }
 
@@ -194,7 +195,7 @@ static void test_synthetic_recovery(void **state)
         double C[20], q[20], far[2] = {1e23, 1e24}, yf[2], yt[2];
         for (int i = 0; i < 20; i++) C[i] = 1e18 * pow(10.0, 4.0 * i / 19.0);
         sc_law_predict(&sc_law_bnsl, t, C, 20, q);
-        assert_int_equal(sc_bnsl_fit(C, q, 20, 100, 1, 0, &f, NULL), SC_OK);
+        assert_int_equal(sc_bnsl_fit(C, q, 20, 30, 1, 0, &f, NULL), SC_OK);
         double worst = 0.0;
         for (int i = 0; i < 20; i++) worst = fmax(worst, fabs(f->resid[i]));
         if (print_only) printf("bnsl synthetic: worst residual %g, theta %g %g %g %g %g %g\n", worst,
