@@ -248,7 +248,7 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
             s = sc_backtest_band(bt, b, best, nboot, 0.9, grid, NG, lo, hi, &err);
             if (s == SC_OK) {
                 char label[96];
-                snprintf(label, sizeof label, "90%% band (%s)", sc_bt_model_name(bt->models[best]));
+                snprintf(label, sizeof label, "%s 90%%", sc_bt_model_name(bt->models[best]));
                 s = sc_plot_band(plot, label, grid, lo, hi, NG, (int)bt->models[best]);
             } else {
                 char buf[700];
