@@ -10,6 +10,7 @@
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"backtest", "fit direct laws below a compute cutoff and score their extrapolation", cmd_backtest},
+    {"predict", "evaluate a fitted law (scalecast fit --json) at new points", cmd_predict},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
