@@ -388,6 +388,213 @@ SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_e
  * Section: lm-evaluation-harness readers and the metric chain (Schaeffer et al. 2024)
  * ========================================================================================== */
 
+/* --- Aggregated results JSON (lm-evaluation-harness) ------------------------------------
+ * Both generations are read: v0.4+ ({"results": {task: {"acc,none": x, ...}}, "config":
+ * {"model_args": "pretrained=org/m,revision=step1000", ...}}) and older releases (plain "acc"
+ * keys, config.model_args likewise). The table has text columns "model" and "revision" (parsed
+ * from model_args: pretrained= or model=, and revision=; missing revision -> missing cell),
+ * "source" (the file name), and one numeric column per task and metric named "<task>:<metric>",
+ * or "<task>:<metric>,<filter>" when the filter is not "none" ("arc_easy:acc",
+ * "arc_easy:acc_stderr"). Non-numeric entries ("alias") are skipped; "N/A" becomes missing. */
+SC_NODISCARD sc_status sc_lmeval_results_read(const char *path, sc_table **out, sc_error *err);
+SC_NODISCARD sc_status sc_lmeval_results_read_mem(const char *buf, size_t len, const char *name,
+                                                  sc_table **out, sc_error *err);
+/* Every *.json file under dir (recursively, sorted by path) that has a "results" object: one
+ * row per (model, revision), files of the same model and revision merged (the same column
+ * twice is SC_EDUP naming both files). SC_EEMPTY when no results file is found. */
+SC_NODISCARD sc_status sc_lmeval_results_read_dir(const char *dir, sc_table **out,
+                                                  sc_error *err);
+
+/* Parses model_args ("pretrained=org/m,revision=step1000,dtype=float16") into the model id
+ * (pretrained= or model=) and the revision ("" when absent). Output strings are truncated to
+ * their sizes. Returns 0 when a model id was found, else -1. */
+int sc_lmeval_model_args(const char *args, char *model, size_t model_size, char *revision,
+                         size_t revision_size);
+
+/* --- Per-sample logs (--log_samples), streamed one document at a time -------------------
+ *  SC_LMEVAL_JSONL: v0.4.3+, one JSON object per line and filter; every leaf of
+ *      filtered_resps is a string (["-9.73", "False"]), "-inf" for minus infinity; target a
+ *      string (the gold index or the gold choice text); arguments {"gen_args_i": {"arg_0":
+ *      context, "arg_1": continuation}}.
+ *  SC_LMEVAL_ARRAY: up to v0.4.2, one indented JSON array of documents with native numbers
+ *      (bare NaN, Infinity, -Infinity accepted, as Python's json writes them), arguments as a
+ *      list of [context, continuation] pairs, no "filter" key.
+ * Memory is bounded by the largest document, whatever the file size. */
+typedef enum sc_lmeval_gen {
+    SC_LMEVAL_UNKNOWN = 0,
+    SC_LMEVAL_JSONL = 1,
+    SC_LMEVAL_ARRAY = 2
+} sc_lmeval_gen;
+
+typedef struct sc_lmeval_opts {
+    /* The task's target delimiter, stripped from the front of each continuation to get the
+     * choice text whose length acc_norm divides by. NULL means " " (the harness default). */
+    const char *delimiter;
+} sc_lmeval_opts;
+
+/* One document (one filter) of a per-sample log. Pointers are borrowed: valid until the next
+ * call of sc_lmeval_samples_next or sc_lmeval_samples_close. */
+typedef struct sc_lmeval_doc {
+    long long doc_id;
+    const char *filter;            /* "none" when the log names none */
+    size_t nchoices;               /* M */
+    const double *loglik;          /* M log-likelihoods of the continuations (-inf, NaN kept) */
+    const unsigned char *greedy;   /* M is-greedy flags */
+    const char *const *choice;     /* M continuations as logged, delimiter removed */
+    const size_t *len;             /* M character (code point) lengths of choice[j] */
+    const char *target_text;       /* the target as logged ("1", or the gold choice text) */
+    size_t target;                 /* gold index in [0, M) */
+    double acc, acc_norm;          /* per-document values logged by the harness, NaN if absent */
+    size_t line;                   /* line of the file where the document starts */
+} sc_lmeval_doc;
+
+typedef struct sc_lmeval_samples sc_lmeval_samples;
+
+/* Opens a log (the generation is detected from its first byte: '[' or '{'). opts may be NULL.
+ * SC_EIO when unreadable, SC_EEMPTY when the file holds no JSON at all. */
+SC_NODISCARD sc_status sc_lmeval_samples_open(const char *path, const sc_lmeval_opts *opts,
+                                              sc_lmeval_samples **out, sc_error *err);
+/* The same over memory (not copied: buf must outlive the reader); name is used in errors. */
+SC_NODISCARD sc_status sc_lmeval_samples_open_mem(const char *buf, size_t len, const char *name,
+                                                  const sc_lmeval_opts *opts,
+                                                  sc_lmeval_samples **out, sc_error *err);
+/* Reads the next document into *doc, or sets *doc = NULL at the end. Errors name the file,
+ * line and column: SC_EPARSE for malformed or truncated JSON, SC_ETYPE for a field of the
+ * wrong type, SC_EDOMAIN for a target outside the choices or not one of the choice texts. */
+SC_NODISCARD sc_status sc_lmeval_samples_next(sc_lmeval_samples *s, const sc_lmeval_doc **doc,
+                                              sc_error *err);
+sc_lmeval_gen sc_lmeval_samples_generation(const sc_lmeval_samples *s);
+/* Bytes consumed so far. */
+size_t sc_lmeval_samples_offset(const sc_lmeval_samples *s);
+void sc_lmeval_samples_close(sc_lmeval_samples *s);
+
+/* Which of n models (model ids and revisions; a NULL or "" revision matches any) a per-sample
+ * log belongs to, and its task:
+ *  - v0.4.3+ "samples_<task>_<date>.jsonl": the model_args of "results_<date>.json" in the same
+ *    folder (the harness writes both with the same date);
+ *  - older "<model_args, '/' and '=' written '__'>_<task>.jsonl": from the file name.
+ * *index = the matching model, task (may be NULL) receives the task name. SC_ENOCOL when no
+ * model matches ("no row of the models table matches model org/m revision step9"). */
+SC_NODISCARD sc_status sc_lmeval_samples_match(const char *path, const char *const *models,
+                                               const char *const *revisions, size_t n,
+                                               size_t *index, char *task, size_t task_size,
+                                               sc_error *err);
+
+/* --- The per-sample metric chain (Schaeffer et al. 2024, "Why has predicting downstream
+ * capabilities of frontier AI models with scale remained elusive?", Sec. 3) --------------
+ * For a sample with choice log-likelihoods l_1..l_M and gold t:
+ *   log p_vocab(correct) = l_t;  p_vocab(correct) = exp(l_t);  p_vocab(choices) = sum_j exp(l_j);
+ *   p_choices(correct) = softmax(l)_t;  Brier = (1/M) sum_j (softmax(l)_j - [j = t])^2;
+ *   acc = [argmax_j l_j = t];  acc_norm = [argmax_j l_j / len_j = t];
+ *   the largest p_choices and p_vocab among wrong choices. */
+typedef enum sc_chain_metric {
+    SC_CHAIN_LOGP_VOCAB = 0,    /* log p_vocab(correct) */
+    SC_CHAIN_P_VOCAB = 1,       /* p_vocab(correct) */
+    SC_CHAIN_P_VOCAB_CHOICES = 2,/* p_vocab(choices): mass on all choices */
+    SC_CHAIN_P_CHOICES = 3,     /* p_choices(correct) */
+    SC_CHAIN_BRIER = 4,         /* Brier score (lower is better) */
+    SC_CHAIN_ACC_NORM = 5,      /* length-normalised accuracy */
+    SC_CHAIN_ACC = 6,           /* accuracy */
+    SC_CHAIN_P_CHOICES_WRONG = 7,/* largest p_choices among wrong choices */
+    SC_CHAIN_P_VOCAB_WRONG = 8, /* largest p_vocab among wrong choices */
+    SC_CHAIN_NMETRICS = 9
+} sc_chain_metric;
+
+/* Short name ("logp_vocab", "p_vocab", "p_vocab_choices", "p_choices", "brier", "acc_norm",
+ * "acc", "p_choices_wrong", "p_vocab_wrong"). */
+const char *sc_chain_metric_name(sc_chain_metric m);
+/* +1 when higher is better, -1 for Brier and the wrong-choice masses. Correlations with compute
+ * are reported for sign * metric, so that +1 is ideal for every metric. */
+int sc_chain_metric_sign(sc_chain_metric m);
+/* Every metric of one sample into out[SC_CHAIN_NMETRICS]. len may be NULL (acc_norm then NaN).
+ * argmax takes the first maximum, and a NaN log-likelihood wins (as numpy.argmax does). */
+void sc_chain_sample(const double *loglik, const size_t *len, size_t m, size_t target,
+                     double *out);
+
+/* --- Correlations ----------------------------------------------------------------------- */
+typedef enum sc_corr_kind {
+    SC_CORR_PEARSON = 0,
+    SC_CORR_SPEARMAN = 1, /* Pearson of average ranks (ties share their mean rank) */
+    SC_CORR_KENDALL = 2,  /* Kendall tau-b (tie-corrected) */
+    SC_CORR_NKINDS = 3
+} sc_corr_kind;
+const char *sc_corr_name(sc_corr_kind k);
+/* Correlation of n pairs into *r: NaN when it is undefined (n < 2, a constant series, a NaN,
+ * or an infinite value for Pearson; ranks accept infinities). SC_ENOMEM only. Kendall tau-b
+ * is O(n log n) (Knight 1966) for large n and direct for small n. */
+SC_NODISCARD sc_status sc_corr(sc_corr_kind kind, const double *x, const double *y, size_t n,
+                               double *r);
+
+/* Summary of per-sample correlations r (NaN = undefined) against the ideal where every sample
+ * correlates +1 with compute. Over the defined values: mean, median, std (n - 1), the area
+ * under the complementary ECDF on [-1, 1] (= 1 + mean, ideal 2), the Wasserstein-1 distance to
+ * the point mass at +1 (= 1 - mean), the energy distance sqrt(2 E|R - 1| - E|R - R'|) (as
+ * scipy.stats.energy_distance) and the Kolmogorov-Smirnov distance (= share below +1). */
+typedef struct sc_corr_summary {
+    size_t n;        /* samples */
+    size_t nnan;     /* undefined correlations */
+    double share_nan;
+    double mean, median, std;
+    double auc_ccdf, wasserstein1, energy, ks;
+} sc_corr_summary;
+SC_NODISCARD sc_status sc_corr_summarise(const double *r, size_t n, sc_corr_summary *out);
+
+/* --- Correlating a family's samples with compute ------------------------------------------
+ * A set holds, for one family and task, nmodels x K log-likelihoods (K = total choices over the
+ * documents), filled from one per-sample log per model. */
+typedef struct sc_chain_set sc_chain_set;
+
+/* names (may be NULL) label the models in errors; log10c is log10 of each model's compute. */
+SC_NODISCARD sc_status sc_chain_set_new(size_t nmodels, const char *const *names,
+                                        const double *log10c, sc_chain_set **out);
+void sc_chain_set_free(sc_chain_set *set);
+/* Streams the log of model k. filter NULL: the first filter of the first file read. The first
+ * file read fixes the documents, their choice counts, gold indices and choice lengths; later
+ * files must match (SC_EDOMAIN: "doc 17 has 5 choices here but 4 in <first file>", a different
+ * gold, a missing or extra document; SC_EDUP: a document twice). */
+SC_NODISCARD sc_status sc_chain_set_read(sc_chain_set *set, size_t model, const char *path,
+                                         const char *filter, const sc_lmeval_opts *opts,
+                                         sc_error *err);
+/* The same from arrays: nsamples documents with nchoices[i] choices, loglik (K values), the
+ * gold indices and lengths (K values, may be NULL); used for models read otherwise. */
+SC_NODISCARD sc_status sc_chain_set_fill(sc_chain_set *set, size_t model, size_t nsamples,
+                                         const size_t *nchoices, const size_t *target,
+                                         const size_t *len, const double *loglik,
+                                         sc_error *err);
+size_t sc_chain_set_nsamples(const sc_chain_set *set);
+/* The filter the set reads ("" before the first file). */
+const char *sc_chain_set_filter(const sc_chain_set *set);
+
+typedef struct sc_chain_result {
+    size_t nmodels, nsamples;
+    /* SC_CHAIN_NMETRICS x nmodels x nsamples metric values, models in the set's order. */
+    double *values;
+    /* SC_CHAIN_NMETRICS x SC_CORR_NKINDS x nsamples per-sample correlations of
+     * sign * metric with log10 C across the models (NaN when undefined). */
+    double *corr;
+    sc_corr_summary summary[SC_CHAIN_NMETRICS][SC_CORR_NKINDS];
+    /* The mechanism: share of samples whose gold p_vocab rises (Kendall tau > 0), stays
+     * (tau undefined or 0) or falls with compute [0..2], crossed with the same for the
+     * strongest wrong choice's p_vocab [0..2]; and the same for p_choices. */
+    double trend_vocab[3][3];
+    double trend_choices[3][3];
+    /* Mean of each metric per model (nmodels x SC_CHAIN_NMETRICS): the aggregate chain. */
+    double *model_mean;
+} sc_chain_result;
+
+/* Computes every metric and correlation. Every model must have been read. threads 0: the
+ * OpenMP default; results do not depend on it. SC_ETOOFEW with fewer than 3 models. */
+SC_NODISCARD sc_status sc_chain_set_run(const sc_chain_set *set, int threads,
+                                        sc_chain_result **out, sc_error *err);
+void sc_chain_result_free(sc_chain_result *res);
+
+/* Aggregate chain: for n models with compute log10c, the correlation of each of ncol metric
+ * columns (n x ncol, row-major; NaN rows skipped per column) with log10 C, each multiplied by
+ * sign[j] (NULL: +1). r is ncol x SC_CORR_NKINDS. */
+SC_NODISCARD sc_status sc_chain_aggregate(const double *log10c, const double *metrics, size_t n,
+                                          size_t ncol, const int *sign, double *r);
+
+
 /* end of section */
 
 /* ==========================================================================================
