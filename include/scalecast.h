@@ -566,6 +566,8 @@ SC_NODISCARD sc_status sc_chain_set_fill(sc_chain_set *set, size_t model, size_t
                                          const size_t *len, const double *loglik,
                                          sc_error *err);
 size_t sc_chain_set_nsamples(const sc_chain_set *set);
+/* doc_id of sample i (in the order of the first file read). */
+long long sc_chain_set_doc_id(const sc_chain_set *set, size_t i);
 /* The filter the set reads ("" before the first file). */
 const char *sc_chain_set_filter(const sc_chain_set *set);
 

@@ -4,5 +4,7 @@
 #define SC_CLI_COMMANDS_H
 
 int cmd_fit(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@
 /* One line per command, in the order `scalecast --help` lists them. */
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
+    {"chain", "correlate each stage of the metric chain with compute, per sample", cmd_chain},
+    {"import", "convert lm-evaluation-harness results to a CSV table", cmd_import},
 };
 
 static void usage(FILE *f)

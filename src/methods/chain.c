@@ -87,6 +87,11 @@ size_t sc_chain_set_nsamples(const sc_chain_set *s)
     return s ? s->ndocs : 0;
 }
 
+long long sc_chain_set_doc_id(const sc_chain_set *s, size_t i)
+{
+    return s && i < s->ndocs ? s->doc_id[i] : -1;
+}
+
 const char *sc_chain_set_filter(const sc_chain_set *s)
 {
     return s && s->have_filter ? s->filter : "";
