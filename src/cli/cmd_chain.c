@@ -3,6 +3,7 @@
  * family, per sample (Schaeffer et al. 2024), from lm-evaluation-harness per-sample logs. */
 #include "cli.h"
 #include "commands.h"
+#include "cmd_chain_agg.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +42,21 @@ static const char chain_help[] =
     "  --plot F          figure: distribution (ECDF) of per-sample Kendall tau per metric\n"
     "  --json            machine-readable output\n"
     "\n"
+    "Aggregate chain (no per-sample logs): scalecast chain --aggregate CSV...|DIR\n"
+    "      (--preset olmo|apple | --metrics SPEC [--x COL] [--x-scale S] [--long])\n"
+    "      [--last | --within] [--json]\n"
+    "  For every task with all stages, the correlation of each stage with log10 C across the\n"
+    "  runs (every row of every file; --last: the last row of each file, e.g. final\n"
+    "  checkpoints) or across the checkpoints of each file (--within, mean over files).\n"
+    "  --metrics         stage columns with {task}, in chain order; \":-1\" marks lower-is-better\n"
+    "                    (\"eval/downstream_bpb/{task}_rc_5shot_bpb:-1,...\")\n"
+    "  --x COL           compute column (default: flops, or 6 params tokens, or 6 tokens^2/tpr)\n"
+    "  --x-scale S       multiplies the compute column (1e9 for GFLOPs)\n"
+    "  --long            the files are long (benchmark, metric_type, score): widen them first\n"
+    "  --preset olmo     OLMo ladder runs: bpb -> soft_log -> soft -> len_norm accuracy,\n"
+    "                    compute throughput/total_training_Gflops\n"
+    "  --preset apple    Krajewski et al. runs (long): loglikelihood -> brier -> acc_norm -> acc\n"
+    "\n"
     "exit codes: 0 ok, 1 too few models, 2 bad command line, 3 bad input data, 4 unreadable\n"
     "            or unwritable file, 5 internal error\n";
 
@@ -76,8 +92,8 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(((const chain_file *)a)->path, ((const chain_file *)b)->path);
 }
 
-/* A file, or every *.jsonl under a folder. */
-static int collect(chain_files *l, const char *path, int depth)
+/* A file, or every file ending in ext under a folder. */
+static int collect(chain_files *l, const char *path, int depth, const char *ext)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -100,8 +116,9 @@ static int collect(chain_files *l, const char *path, int depth)
         struct stat st;
         size_t ln = strlen(e->d_name);
         if (stat(p, &st) == 0) {
-            if (S_ISDIR(st.st_mode)) rc = collect(l, p, depth + 1);
-            else if (ln > 6 && strcmp(e->d_name + ln - 6, ".jsonl") == 0) rc = add_path(l, p);
+            size_t el = strlen(ext);
+            if (S_ISDIR(st.st_mode)) rc = collect(l, p, depth + 1, ext);
+            else if (ln > el && strcmp(e->d_name + ln - el, ext) == 0) rc = add_path(l, p);
         }
         free(p);
     }
@@ -379,8 +396,12 @@ int cmd_chain(int argc, char **argv)
 {
     const char *models_path = NULL, *family = NULL, *task = NULL, *filter = NULL;
     const char *delim = NULL, *threads_s = NULL, *per_sample = NULL, *plot = NULL;
-    int json = 0;
+    int json = 0, aggregate = 0, long_format = 0, last = 0, within = 0;
+    const char *preset = NULL, *xcol = NULL, *xscale_s = NULL, *metrics = NULL;
     chain_files files = {NULL, 0, 0};
+    char **positional = calloc((size_t)(argc > 0 ? argc : 1), sizeof *positional);
+    size_t npos = 0;
+    if (!positional) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     cli_args a;
     cli_args_init(&a, argc, argv);
     int rc = 0;
@@ -397,11 +418,65 @@ int cmd_chain(int argc, char **argv)
         else if (cli_opt(&a, "--threads", &threads_s)) ;
         else if (cli_opt(&a, "--per-sample", &per_sample)) ;
         else if (cli_opt(&a, "--plot", &plot)) ;
-        else if (a.positional) rc = collect(&files, a.positional, 0);
+        else if (cli_flag(&a, "--aggregate")) aggregate = 1;
+        else if (cli_flag(&a, "--long")) long_format = 1;
+        else if (cli_flag(&a, "--last")) last = 1;
+        else if (cli_flag(&a, "--within")) within = 1;
+        else if (cli_opt(&a, "--preset", &preset)) ;
+        else if (cli_opt(&a, "--x", &xcol)) ;
+        else if (cli_opt(&a, "--x-scale", &xscale_s)) ;
+        else if (cli_opt(&a, "--metrics", &metrics)) ;
+        else if (a.positional) positional[npos++] = (char *)a.positional;
         else rc = cli_args_unknown(&a);
     }
     if (!rc && a.error) rc = a.error;
+    for (size_t k = 0; !rc && k < npos; k++)
+        rc = collect(&files, positional[k], 0, aggregate ? ".csv" : ".jsonl");
     if (rc) goto done;
+    if (aggregate) {
+        agg_opts ao = {NULL, 0, xcol, 1.0, metrics, long_format, last, within, json};
+        if (preset && strcmp(preset, "olmo") == 0) {
+            if (!xcol) ao.x = "throughput/total_training_Gflops";
+            if (!xscale_s) ao.xscale = 1e9;
+            if (!metrics)
+                ao.metrics = "eval/downstream_bpb/{task}_rc_5shot_bpb:-1,"
+                             "eval/downstream_soft_log/{task}_rc_5shot_soft_log,"
+                             "eval/downstream_soft/{task}_rc_5shot_soft,"
+                             "eval/downstream/{task}_rc_5shot_len_norm";
+        } else if (preset && strcmp(preset, "apple") == 0) {
+            ao.long_format = 1;
+            if (!metrics)
+                ao.metrics = "{task}:loglikelihood,{task}:brier:-1,{task}:acc_norm,{task}:acc";
+        } else if (preset) {
+            rc = cli_fail(SC_EXIT_USAGE, "--preset: unknown \"%s\" (known: olmo, apple)", preset);
+            goto done;
+        }
+        if (xscale_s && (rc = cli_parse_double("--x-scale", xscale_s, &ao.xscale))) goto done;
+        if (!ao.metrics) {
+            rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: give --preset or --metrics");
+            goto done;
+        }
+        if (last && within) {
+            rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: --last and --within exclude each other");
+            goto done;
+        }
+        if (files.n == 0) {
+            rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: no CSV files given");
+            goto done;
+        }
+        qsort(files.f, files.n, sizeof *files.f, cmp_path);
+        char **paths = calloc(files.n, sizeof *paths);
+        if (!paths) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < files.n; k++) paths[k] = files.f[k].path;
+        ao.files = paths;
+        ao.nfiles = files.n;
+        rc = chain_aggregate(&ao);
+        free(paths);
+        goto done;
+    }
     if (!models_path) {
         rc = cli_fail(SC_EXIT_USAGE, "chain: --models MODELS.csv is required (see 'scalecast "
                                      "chain --help')");
@@ -560,6 +635,7 @@ int cmd_chain(int argc, char **argv)
     free(lc);
     free_models(&mods);
 done:
+    free(positional);
     for (size_t k = 0; k < files.n; k++) free(files.f[k].path);
     free(files.f);
     return rc;
