@@ -573,7 +573,8 @@ const char *sc_chain_set_filter(const sc_chain_set *set);
 
 typedef struct sc_chain_result {
     size_t nmodels, nsamples;
-    /* SC_CHAIN_NMETRICS x nmodels x nsamples metric values, models in the set's order. */
+    /* nsamples x SC_CHAIN_NMETRICS x nmodels metric values (element (i, q, k) at
+     * values[(i * SC_CHAIN_NMETRICS + q) * nmodels + k]), models in order of compute. */
     double *values;
     /* SC_CHAIN_NMETRICS x SC_CORR_NKINDS x nsamples per-sample correlations of
      * sign * metric with log10 C across the models (NaN when undefined). */
@@ -584,7 +585,8 @@ typedef struct sc_chain_result {
      * strongest wrong choice's p_vocab [0..2]; and the same for p_choices. */
     double trend_vocab[3][3];
     double trend_choices[3][3];
-    /* Mean of each metric per model (nmodels x SC_CHAIN_NMETRICS): the aggregate chain. */
+    /* Mean of each metric per model (nmodels x SC_CHAIN_NMETRICS, models in order of
+     * compute): the aggregate chain. */
     double *model_mean;
 } sc_chain_result;
 

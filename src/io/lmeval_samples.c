@@ -301,10 +301,14 @@ static int read_arguments(sc_lmeval_samples *r, lm_scan *s)
         const char *kat = s->p;
         r->key.len = 0;
         if (lm_string(s, &r->key) || lm_expect(s, ':')) return -1;
+        /* The key must be "gen_args_<index>", in order. */
+        const char *kd = r->key.d ? r->key.d : "";
+        char *kend = NULL;
+        if (strncmp(kd, "gen_args_", 9) != 0 || kd[9] < '0' || kd[9] > '9' ||
+            strtoull(kd + 9, &kend, 10) != r->ncont || *kend != '\0')
+            return lm_fail(s, kat, "arguments: expected \"gen_args_%zu\"", r->ncont);
         char want[40];
-        snprintf(want, sizeof want, "gen_args_%zu", r->ncont);
-        if (strcmp(r->key.d ? r->key.d : "", want) != 0)
-            return lm_fail(s, kat, "arguments: expected \"%s\"", want);
+        want[0] = '\0';
         if (lm_expect(s, '{')) return -1;
         size_t before = r->ncont;
         if (lm_peek(s, &c)) return -1;
@@ -326,7 +330,9 @@ static int read_arguments(sc_lmeval_samples *r, lm_scan *s)
                 if (c == '}') break;
                 if (c != ',') return lm_fail(s, s->p - 1, "expected ',' or '}' in arguments");
             }
-        if (r->ncont == before) return lm_fail(s, kat, "arguments: %s has no \"arg_1\"", want);
+        (void)want;
+        if (r->ncont == before)
+            return lm_fail(s, kat, "arguments: gen_args_%zu has no \"arg_1\"", before);
         if (lm_peek(s, &c)) return -1;
         s->p++;
         if (c == '}') return 0;

@@ -393,39 +393,47 @@ sc_status sc_chain_set_run(const sc_chain_set *s, int threads, sc_chain_result *
 #else
     nt = 1;
 #endif
+    int distinct = 1; /* compute strictly increasing: the fast Kendall count applies */
+    for (size_t k = 1; k < nm; k++)
+        if (!(x[k] > x[k - 1])) distinct = 0;
     /* Each sample is independent: results do not depend on the number of threads. */
 #pragma omp parallel num_threads(nt) reduction(| : failed)
     {
         corr_ws w;
+        double *loc = NULL; /* this sample's NM x nm values */
         double *y = NULL;
-        double met[SC_CHAIN_NMETRICS];
-        if (corr_ws_init(&w, nm) == 0 && (y = malloc(nm * sizeof *y)) != NULL) {
+        if (corr_ws_init(&w, nm) == 0 && (loc = malloc(NM * nm * sizeof *loc)) != NULL &&
+            (y = malloc(nm * sizeof *y)) != NULL) {
 #pragma omp for schedule(static)
             for (size_t i = 0; i < ns; i++) {
                 const size_t o = s->off[i], m = s->off[i + 1] - s->off[i];
+                double met[SC_CHAIN_NMETRICS];
                 for (size_t k = 0; k < nm; k++) {
                     sc_chain_sample(s->loglik + ord[k] * s->K + o, s->len + o, m, s->target[i],
                                     met);
-                    for (size_t q = 0; q < NM; q++) res->values[(q * nm + k) * ns + i] = met[q];
+                    for (size_t q = 0; q < NM; q++) loc[q * nm + k] = met[q];
                 }
+                memcpy(res->values + i * NM * nm, loc, NM * nm * sizeof *loc);
                 for (size_t q = 0; q < NM; q++) {
                     const double sg = (double)sc_chain_metric_sign((sc_chain_metric)q);
                     for (size_t k = 0; k < nm; k++) {
-                        double v = res->values[(q * nm + k) * ns + i];
+                        double v = loc[q * nm + k];
                         y[k] = v == 0.0 ? 0.0 : sg * v; /* no -0.0 */
                     }
                     double *c = res->corr + (q * NK) * ns + i;
                     c[SC_CORR_PEARSON * ns] = corr_pearson(x, y, nm);
                     c[SC_CORR_SPEARMAN * ns] = corr_spearman_rx(rx, y, nm, &w);
-                    c[SC_CORR_KENDALL * ns] = nm <= CORR_KENDALL_DIRECT_MAX
-                                                  ? corr_kendall_direct(x, y, nm)
-                                                  : corr_kendall_knight(x, y, nm, &w);
+                    c[SC_CORR_KENDALL * ns] = nm > CORR_KENDALL_DIRECT_MAX
+                                                  ? corr_kendall_knight(x, y, nm, &w)
+                                                  : (distinct ? corr_kendall_xsorted(y, nm)
+                                                              : corr_kendall_direct(x, y, nm));
                 }
             }
         } else {
             failed = 1;
         }
         free(y);
+        free(loc);
         corr_ws_free(&w);
     }
     if (failed) goto oom;
@@ -454,14 +462,15 @@ sc_status sc_chain_set_run(const sc_chain_set *s, int threads, sc_chain_result *
     /* Aggregate chain: per-model means over the samples (NaN skipped). */
     for (size_t k = 0; k < nm; k++)
         for (size_t q = 0; q < NM; q++) {
-            const double *v = res->values + (q * nm + k) * ns;
             double sum = 0.0;
             size_t cnt = 0;
-            for (size_t i = 0; i < ns; i++)
-                if (!isnan(v[i])) {
-                    sum += v[i];
+            for (size_t i = 0; i < ns; i++) {
+                double v = res->values[(i * NM + q) * nm + k];
+                if (!isnan(v)) {
+                    sum += v;
                     cnt++;
                 }
+            }
             res->model_mean[k * NM + q] = cnt ? sum / (double)cnt : NAN;
         }
     free(ord);

@@ -88,6 +88,20 @@ static void sort_index(const double *v, size_t n, size_t *idx)
 
 void corr_avg_ranks(const double *v, size_t n, double *rank, corr_ws *w)
 {
+    if (n <= 64) {
+        /* Small n: count directly, rank_i = 1 + #{v_j < v_i} + (#{v_j = v_i} - 1) / 2, the
+         * mean of the positions its ties occupy; branch-free, so it vectorises. */
+        for (size_t i = 0; i < n; i++) {
+            const double vi = v[i];
+            long long below = 0, equal = 0;
+            for (size_t j = 0; j < n; j++) {
+                below += (long long)(v[j] < vi);
+                equal += (long long)(v[j] == vi);
+            }
+            rank[i] = 1.0 + (double)below + 0.5 * (double)(equal - 1);
+        }
+        return;
+    }
     size_t *idx = w->idx;
     sort_index(v, n, idx);
     size_t i = 0;
@@ -129,6 +143,30 @@ double corr_kendall_direct(const double *x, const double *y, size_t n)
     }
     long long n0 = (long long)n * (long long)(n - 1) / 2;
     double d = (double)(n0 - tx) * (double)(n0 - ty);
+    if (d <= 0.0) return NAN;
+    return (double)s / sqrt(d);
+}
+
+double corr_kendall_xsorted(const double *y, size_t n)
+{
+    if (n < 2) return NAN;
+    for (size_t i = 0; i < n; i++)
+        if (isnan(y[i])) return NAN;
+    /* x strictly increasing: every pair is ordered in x, so n_1 = 0 and the sign of each pair
+     * is the sign of y_j - y_i. Branch-free counts vectorise. */
+    long long s = 0, ty = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        const double yi = y[i];
+        long long si = 0, ti = 0;
+        for (size_t j = i + 1; j < n; j++) {
+            si += (long long)(y[j] > yi) - (long long)(y[j] < yi);
+            ti += (long long)(y[j] == yi);
+        }
+        s += si;
+        ty += ti;
+    }
+    long long n0 = (long long)n * (long long)(n - 1) / 2;
+    double d = (double)n0 * (double)(n0 - ty);
     if (d <= 0.0) return NAN;
     return (double)s / sqrt(d);
 }

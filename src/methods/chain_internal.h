@@ -24,6 +24,8 @@ void corr_avg_ranks(const double *v, size_t n, double *rank, corr_ws *w);
 double corr_spearman_rx(const double *rx, const double *y, size_t n, corr_ws *w);
 /* Kendall tau-b: direct O(n^2) count, and Knight's O(n log n) merge-sort algorithm. */
 double corr_kendall_direct(const double *x, const double *y, size_t n);
+/* Kendall tau-b when x is strictly increasing (models in order of distinct compute). */
+double corr_kendall_xsorted(const double *y, size_t n);
 double corr_kendall_knight(const double *x, const double *y, size_t n, corr_ws *w);
 
 /* Below this many points the direct count is faster than the merge sort. */
