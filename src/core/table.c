@@ -85,10 +85,10 @@ size_t sc_table_row_line(const sc_table *t, size_t i)
     return (t->rowline != NULL && i < t->nrows) ? t->rowline[i] : 0;
 }
 
-sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows)
+sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows, int check_dup)
 {
     if (t == NULL || col == NULL || col->name == NULL) return SC_EINVAL;
-    if (sc_table_find(t, col->name) >= 0) return SC_EDUP;
+    if (check_dup && sc_table_find(t, col->name) >= 0) return SC_EDUP;
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     if (t->ncols == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 8;
@@ -225,7 +225,7 @@ sc_status sc_table_add_num(sc_table *t, const char *name, const double *values, 
         return SC_ENOMEM;
     }
     if (nrows) memcpy(c.num, values, nrows * sizeof(double));
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 1);
     if (s != SC_OK) sc_column_release(&c);
     return s;
 }
@@ -251,7 +251,7 @@ sc_status sc_table_add_text(sc_table *t, const char *name, const char *const *va
             return SC_ENOMEM;
         }
     }
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 1);
     if (s != SC_OK) sc_column_release(&c);
     return s;
 }
@@ -313,7 +313,7 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
                     s = SC_ENOMEM;
             }
         }
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nr);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nr, 0); /* names of t are distinct */
         sc_column_release(&c);
     }
     if (s != SC_OK) {
@@ -393,9 +393,14 @@ sc_status sc_table_select(const sc_table *t, const char *const *names, size_t n,
 
 /* ---- CSV output ---- */
 
-static int write_field(FILE *f, const char *s)
+/* Writes one field, quoted when it holds a delimiter, quote or line break, or when it would
+ * otherwise read back differently: the only field of a line when it is empty (a blank line is
+ * skipped by the reader), or text starting with a UTF-8 byte order mark. */
+static int write_field(FILE *f, const char *s, int alone)
 {
-    if (strpbrk(s, ",\"\r\n") == NULL) return fputs(s, f) >= 0;
+    int quote = strpbrk(s, ",\"\r\n") != NULL || (alone && s[0] == '\0') ||
+                strncmp(s, "\xEF\xBB\xBF", 3) == 0;
+    if (!quote) return fputs(s, f) >= 0;
     if (fputc('"', f) == EOF) return 0;
     for (; *s; s++) {
         if (*s == '"' && fputc('"', f) == EOF) return 0;
@@ -408,9 +413,10 @@ sc_status sc_table_write_csv(const sc_table *t, FILE *f)
 {
     if (t == NULL || f == NULL) return SC_EINVAL;
     int ok = 1;
+    const int alone = t->ncols == 1;
     for (size_t j = 0; ok && j < t->ncols; j++) {
         if (j > 0) ok = fputc(',', f) != EOF;
-        if (ok) ok = write_field(f, t->cols[j].name);
+        if (ok) ok = write_field(f, t->cols[j].name, alone);
     }
     if (ok) ok = fputc('\n', f) != EOF;
     for (size_t i = 0; ok && i < t->nrows; i++) {
@@ -418,11 +424,13 @@ sc_status sc_table_write_csv(const sc_table *t, FILE *f)
             if (j > 0) ok = fputc(',', f) != EOF;
             const sc_column *c = &t->cols[j];
             if (!ok) break;
-            if (c->type == SC_COL_NUM) {
-                /* %.17g round-trips every double; NaN (missing) is an empty cell. */
-                if (!isnan(c->num[i])) ok = fprintf(f, "%.17g", c->num[i]) > 0;
-            } else if (c->text[i] != NULL) {
-                ok = write_field(f, c->text[i]);
+            if (c->type == SC_COL_NUM && !isnan(c->num[i])) {
+                /* %.17g round-trips every double. */
+                ok = fprintf(f, "%.17g", c->num[i]) > 0;
+            } else if (c->type == SC_COL_TEXT && c->text[i] != NULL) {
+                ok = write_field(f, c->text[i], alone);
+            } else if (alone) {
+                ok = fputs("\"\"", f) >= 0; /* a missing cell, not a blank line */
             }
         }
         if (ok) ok = fputc('\n', f) != EOF;

@@ -43,8 +43,9 @@ struct sc_table {
 /* Copies len bytes of s (plus a NUL) into t's arena. NULL when out of memory. */
 char *sc_table_strndup(sc_table *t, const char *s, size_t len);
 /* Appends a column; on success t owns col's memory. On failure the caller still owns it.
- * The name must not exist yet (SC_EDUP) and the length must match (SC_EINVAL). */
-sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows);
+ * The length must match (SC_EINVAL) and, when check_dup is set, the name must not exist yet
+ * (SC_EDUP; callers that know their names are distinct skip this O(ncols) test). */
+sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows, int check_dup);
 /* Releases what a column owns (not its arena strings). */
 void sc_column_release(sc_column *col);
 /* Sets the source name and header line. */

@@ -368,7 +368,7 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
                     s = SC_ENOMEM;
             }
         }
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide, 0); /* checked above */
         sc_column_release(&c);
     }
     for (size_t k = 0; s == SC_OK && k < w->nkeys; k++) {
@@ -378,7 +378,7 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
         w->keynames[k] = NULL;
         if ((c.num = sc_malloc_array(nwide, sizeof(double))) == NULL) s = SC_ENOMEM;
         for (size_t i = 0; s == SC_OK && i < nwide; i++) c.num[i] = NAN;
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide, 0); /* checked above */
         sc_column_release(&c);
     }
     if (s == SC_OK) {

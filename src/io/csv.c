@@ -223,6 +223,19 @@ static uint32_t sat32(size_t x)
     return x > UINT32_MAX ? UINT32_MAX : (uint32_t)x;
 }
 
+typedef struct named {
+    const char *name;
+    size_t index;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0) return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
 /* Column names: "" for an empty first name, "col<k>" for other empty names; no duplicates. */
 static sc_status header_names(parser *p, char **names)
 {
@@ -235,31 +248,21 @@ static sc_status header_names(parser *p, char **names)
         }
         if ((names[j] = sc_strdup(s)) == NULL) return oom(p);
     }
-    /* Duplicates: sort the indices by name, then report the earliest second occurrence. */
-    size_t *idx = sc_malloc_array(p->ncols, sizeof(size_t));
+    /* Duplicates: sort (name, index) pairs, then report the earliest second occurrence.
+     * O(n log n), so that a header of a million empty names is no trap. */
+    named *idx = sc_malloc_array(p->ncols, sizeof(named));
     if (idx == NULL) return oom(p);
-    for (size_t j = 0; j < p->ncols; j++) idx[j] = j;
-    /* Shell sort with a gap sequence keeps this allocation-free and O(n^1.3) for wide files. */
-    static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
-    for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
-        size_t gap = gaps[gi];
-        for (size_t i = gap; i < p->ncols; i++) {
-            size_t v = idx[i], k = i;
-            while (k >= gap) {
-                int c = strcmp(names[idx[k - gap]], names[v]);
-                if (c < 0 || (c == 0 && idx[k - gap] < v)) break;
-                idx[k] = idx[k - gap];
-                k -= gap;
-            }
-            idx[k] = v;
-        }
+    for (size_t j = 0; j < p->ncols; j++) {
+        idx[j].name = names[j];
+        idx[j].index = j;
     }
+    qsort(idx, p->ncols, sizeof *idx, cmp_named);
     size_t dup = SIZE_MAX, first = 0;
     for (size_t i = 1; i < p->ncols; i++)
-        if (strcmp(names[idx[i]], names[idx[i - 1]]) == 0 && idx[i] < dup &&
-            (i < 2 || strcmp(names[idx[i - 1]], names[idx[i - 2]]) != 0)) {
-            dup = idx[i];
-            first = idx[i - 1];
+        if (strcmp(idx[i].name, idx[i - 1].name) == 0 && idx[i].index < dup &&
+            (i < 2 || strcmp(idx[i - 1].name, idx[i - 2].name) != 0)) {
+            dup = idx[i].index;
+            first = idx[i - 1].index;
         }
     free(idx);
     if (dup != SIZE_MAX)
@@ -309,7 +312,7 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
         }
     }
     c.name = *name;
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 0); /* names are checked already */
     if (s != SC_OK) {
         c.name = NULL; /* still owned by the caller's names[] */
         sc_column_release(&c);

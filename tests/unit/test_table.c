@@ -218,6 +218,35 @@ static void test_write_csv(void **state)
     free(out);
     assert_int_equal(sc_table_write_csv(t, NULL), SC_EINVAL);
     sc_table_free(t);
+
+    /* One column: empty cells are quoted so that no line is blank; a leading byte order mark
+     * in text is quoted so that it is not taken for the file's. */
+    const double y[] = {NAN, 2};
+    const char *b[] = {"\xEF\xBB\xBFx", NULL};
+    t = sc_table_new();
+    assert_int_equal(sc_table_add_num(t, "", y, 2), SC_OK);
+    out = to_csv(t);
+    assert_string_equal(out, "\"\"\n\"\"\n2\n");
+    sc_table *u = NULL;
+    sc_error err;
+    assert_int_equal(sc_csv_read_mem(out, strlen(out), "o.csv", NULL, &u, &err), SC_OK);
+    assert_int_equal(sc_table_nrows(u), 2);
+    assert_string_equal(sc_table_colname(u, 0), "");
+    assert_true(isnan(sc_table_num(u, 0)[0]) && sc_table_num(u, 0)[1] == 2);
+    free(out);
+    sc_table_free(u);
+    sc_table_free(t);
+    t = sc_table_new();
+    assert_int_equal(sc_table_add_text(t, "\xEF\xBB\xBFs", b, 2), SC_OK);
+    out = to_csv(t);
+    assert_string_equal(out, "\"\xEF\xBB\xBFs\"\n\"\xEF\xBB\xBFx\"\n\"\"\n");
+    assert_int_equal(sc_csv_read_mem(out, strlen(out), "o.csv", NULL, &u, &err), SC_OK);
+    assert_string_equal(sc_table_colname(u, 0), "\xEF\xBB\xBFs");
+    assert_string_equal(sc_table_text(u, 0, 0), "\xEF\xBB\xBFx");
+    assert_null(sc_table_text(u, 0, 1));
+    free(out);
+    sc_table_free(u);
+    sc_table_free(t);
 }
 
 /* ---- pivot ---- */
@@ -304,7 +333,8 @@ static void test_pivot_apple_c4(void **state)
     assert_string_equal(sc_table_source(w), sc_table_source(t));
 
     /* Runs in order of first appearance; file line 7 is
-     * 10,1.9739956381483008e+18,122777600.0,2679635968.0,arc_easy,acc_norm,0.3653198653198653,20.0 */
+     *   10,1.9739956381483008e+18,122777600.0,2679635968.0,arc_easy,acc_norm,
+     *   0.3653198653198653,20.0 */
     const double *flops = sc_table_num(w, col(w, "flops"));
     const double *ae = sc_table_num(w, col(w, "arc_easy:acc_norm"));
     assert_true(flops[0] == 1.9739956381483008e+18);
@@ -319,7 +349,8 @@ static void test_pivot_apple_c4(void **state)
     assert_true(sc_table_num(w, col(w, "tokens"))[big] == 136910471168.0);
     /* flops = 6 N D exactly in this file (SOURCE.md). */
     const double *n = sc_table_num(w, col(w, "params")), *d = sc_table_num(w, col(w, "tokens"));
-    for (size_t i = 0; i < 44; i++) assert_true(fabs(flops[i] - 6 * n[i] * d[i]) <= 1e-12 * flops[i]);
+    for (size_t i = 0; i < 44; i++)
+        assert_true(fabs(flops[i] - 6 * n[i] * d[i]) <= 1e-12 * flops[i]);
 
     /* Every long row lands in its cell: each wide cell holds the value of its row. */
     size_t nfilled = 0;
