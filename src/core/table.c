@@ -12,7 +12,7 @@ enum { ARENA_BLOCK = 64 * 1024 };
 
 sc_table *sc_table_new(void)
 {
-    return calloc(1, sizeof(sc_table));
+    return sc_tbl_calloc(1, sizeof(sc_table));
 }
 
 void sc_column_release(sc_column *col)
@@ -50,7 +50,7 @@ char *sc_table_strndup(sc_table *t, const char *s, size_t len)
         /* Big strings get a block of their own, placed behind the current one so that the
          * current block keeps filling up. */
         size_t cap = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
-        sc_arena_block *nb = malloc(sizeof *nb + cap);
+        sc_arena_block *nb = sc_tbl_malloc(sizeof *nb + cap);
         if (nb == NULL) return NULL;
         nb->used = 0;
         nb->cap = cap;
@@ -73,7 +73,7 @@ char *sc_table_strndup(sc_table *t, const char *s, size_t len)
 sc_status sc_table_set_source(sc_table *t, const char *source, size_t header_line)
 {
     char *s = NULL;
-    if (source != NULL && (s = sc_strdup(source)) == NULL) return SC_ENOMEM;
+    if (source != NULL && (s = sc_tbl_strdup(source)) == NULL) return SC_ENOMEM;
     free(t->source);
     t->source = s;
     t->header_line = header_line;
@@ -93,7 +93,7 @@ sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows, int ch
     if (t->ncols == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 8;
         if (cap > SIZE_MAX / sizeof(sc_column)) return SC_ENOMEM;
-        sc_column *c = realloc(t->cols, cap * sizeof *c);
+        sc_column *c = sc_tbl_realloc(t->cols, cap * sizeof *c);
         if (c == NULL) return SC_ENOMEM;
         t->cols = c;
         t->cap = cap;
@@ -218,8 +218,8 @@ sc_status sc_table_add_num(sc_table *t, const char *name, const double *values, 
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     sc_column c = {0};
     c.type = SC_COL_NUM;
-    c.name = sc_strdup(name);
-    c.num = sc_malloc_array(nrows, sizeof(double));
+    c.name = sc_tbl_strdup(name);
+    c.num = sc_tbl_array(nrows, sizeof(double));
     if (c.name == NULL || c.num == NULL) {
         sc_column_release(&c);
         return SC_ENOMEM;
@@ -238,8 +238,8 @@ sc_status sc_table_add_text(sc_table *t, const char *name, const char *const *va
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     sc_column c = {0};
     c.type = SC_COL_TEXT;
-    c.name = sc_strdup(name);
-    c.text = sc_calloc(nrows, sizeof(char *));
+    c.name = sc_tbl_strdup(name);
+    c.text = sc_tbl_calloc(nrows, sizeof(char *));
     if (c.name == NULL || c.text == NULL) {
         sc_column_release(&c);
         return SC_ENOMEM;
@@ -266,7 +266,7 @@ sc_status sc_table_rename(sc_table *t, const char *from, const char *to, sc_erro
     if (sc_table_find(t, to) >= 0)
         return sc_fail(err, SC_EDUP, t->source, t->header_line, 0,
                        "cannot rename \"%.100s\": a column named \"%.100s\" exists", from, to);
-    char *name = sc_strdup(to);
+    char *name = sc_tbl_strdup(to);
     if (name == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     free(t->cols[j].name);
     t->cols[j].name = name;
@@ -286,7 +286,7 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
     if (r == NULL) return SC_ENOMEM;
     sc_status s = sc_table_set_source(r, t->source, t->header_line);
     if (s == SC_OK && t->rowline != NULL) {
-        if ((r->rowline = sc_malloc_array(nr, sizeof(size_t))) == NULL) s = SC_ENOMEM;
+        if ((r->rowline = sc_tbl_array(nr, sizeof(size_t))) == NULL) s = SC_ENOMEM;
         for (size_t i = 0; s == SC_OK && i < nr; i++)
             r->rowline[i] = t->rowline[rows ? rows[i] : i];
     }
@@ -295,15 +295,15 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
         const sc_column *src = &t->cols[cols ? cols[k] : k];
         sc_column c = {0};
         c.type = src->type;
-        if ((c.name = sc_strdup(src->name)) == NULL) s = SC_ENOMEM;
+        if ((c.name = sc_tbl_strdup(src->name)) == NULL) s = SC_ENOMEM;
         if (s == SC_OK && src->type == SC_COL_NUM) {
-            if ((c.num = sc_malloc_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
+            if ((c.num = sc_tbl_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nr; i++)
                 c.num[i] = src->num[rows ? rows[i] : i];
         } else if (s == SC_OK) {
-            if ((c.text = sc_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
+            if ((c.text = sc_tbl_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
             if (s == SC_OK && src->pos != NULL &&
-                (c.pos = sc_malloc_array(nr, sizeof(sc_cellpos))) == NULL)
+                (c.pos = sc_tbl_array(nr, sizeof(sc_cellpos))) == NULL)
                 s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nr; i++) {
                 size_t from = rows ? rows[i] : i;
@@ -338,7 +338,7 @@ sc_status sc_table_filter(const sc_table *t, const unsigned char *keep, sc_table
     if (out == NULL) return SC_EINVAL;
     *out = NULL;
     if (t == NULL || (keep == NULL && t->nrows > 0)) return SC_EINVAL;
-    size_t *rows = sc_malloc_array(t->nrows, sizeof(size_t));
+    size_t *rows = sc_tbl_array(t->nrows, sizeof(size_t));
     if (rows == NULL) return SC_ENOMEM;
     size_t nr = 0;
     for (size_t i = 0; i < t->nrows; i++)
@@ -356,7 +356,7 @@ sc_status sc_table_filter_range(const sc_table *t, const char *col, double lo, d
     if (t == NULL || col == NULL) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no table or name");
     size_t j = 0;
     SC_TRY(sc_table_require_num(t, col, &j, err));
-    size_t *rows = sc_malloc_array(t->nrows, sizeof(size_t));
+    size_t *rows = sc_tbl_array(t->nrows, sizeof(size_t));
     if (rows == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     size_t nr = 0;
     const double *v = t->cols[j].num;
@@ -375,7 +375,7 @@ sc_status sc_table_select(const sc_table *t, const char *const *names, size_t n,
     *out = NULL;
     if (t == NULL || (names == NULL && n > 0))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no table or names");
-    size_t *cols = sc_malloc_array(n, sizeof(size_t));
+    size_t *cols = sc_tbl_array(n, sizeof(size_t));
     if (cols == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     sc_status s = SC_OK;
     for (size_t k = 0; s == SC_OK && k < n; k++) {

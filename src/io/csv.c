@@ -29,7 +29,7 @@ static sc_status offs_push(offs *a, size_t x)
     if (a->n == a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 1024;
         if (cap > SIZE_MAX / sizeof(size_t)) return SC_ENOMEM;
-        size_t *v = realloc(a->v, cap * sizeof *v);
+        size_t *v = sc_tbl_realloc(a->v, cap * sizeof *v);
         if (v == NULL) return SC_ENOMEM;
         a->v = v;
         a->cap = cap;
@@ -246,11 +246,11 @@ static sc_status header_names(parser *p, char **names)
             snprintf(gen, sizeof gen, "col%zu", j + 1);
             s = gen;
         }
-        if ((names[j] = sc_strdup(s)) == NULL) return oom(p);
+        if ((names[j] = sc_tbl_strdup(s)) == NULL) return oom(p);
     }
     /* Duplicates: sort (name, index) pairs, then report the earliest second occurrence.
      * O(n log n), so that a header of a million empty names is no trap. */
-    named *idx = sc_malloc_array(p->ncols, sizeof(named));
+    named *idx = sc_tbl_array(p->ncols, sizeof(named));
     if (idx == NULL) return oom(p);
     for (size_t j = 0; j < p->ncols; j++) {
         idx[j].name = names[j];
@@ -278,7 +278,7 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
     const size_t nrows = p->rowlines.n - 1, ncols = p->ncols;
     const size_t *cell = p->cells.v + ncols + j; /* row i at cell[i * ncols] */
     sc_column c = {0};
-    double *num = sc_malloc_array(nrows, sizeof(double));
+    double *num = sc_tbl_array(nrows, sizeof(double));
     if (num == NULL) return oom(p);
     size_t i = 0;
     for (; i < nrows; i++) {
@@ -292,8 +292,8 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
     } else {
         free(num);
         c.type = SC_COL_TEXT;
-        c.text = sc_calloc(nrows, sizeof(char *));
-        c.pos = sc_malloc_array(nrows, sizeof(sc_cellpos));
+        c.text = sc_tbl_calloc(nrows, sizeof(char *));
+        c.pos = sc_tbl_array(nrows, sizeof(sc_cellpos));
         if (c.text == NULL || c.pos == NULL) {
             sc_column_release(&c);
             return oom(p);
@@ -342,7 +342,7 @@ static sc_status parse_buffer(char *buf, size_t len, const char *name, const sc_
     char **names = NULL;
     sc_table *t = NULL;
     if (s == SC_OK) {
-        names = sc_calloc(p.ncols, sizeof(char *));
+        names = sc_tbl_calloc(p.ncols, sizeof(char *));
         if (names == NULL) s = oom(&p);
     }
     if (s == SC_OK) s = header_names(&p, names);
@@ -375,7 +375,7 @@ sc_status sc_csv_read_mem(const char *buf, size_t len, const char *name,
     *out = NULL;
     if (buf == NULL && len > 0) return sc_fail(err, SC_EINVAL, name, 0, 0, "no input buffer");
     if (len == SIZE_MAX) return sc_fail(err, SC_ENOMEM, name, 0, 0, "out of memory");
-    char *copy = malloc(len + 1);
+    char *copy = sc_tbl_malloc(len + 1);
     if (copy == NULL) return sc_fail(err, SC_ENOMEM, name, 0, 0, "out of memory");
     if (len) memcpy(copy, buf, len);
     sc_status s = parse_buffer(copy, len, name, opts, out, err);
@@ -392,7 +392,7 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
     if (f == NULL) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     /* Read in growing chunks: works for pipes and files alike. */
     size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = sc_tbl_malloc(cap);
     sc_status s = buf ? SC_OK : SC_ENOMEM;
     while (s == SC_OK) {
         if (cap - len < 2) {
@@ -400,7 +400,7 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
                 s = SC_ENOMEM;
                 break;
             }
-            char *nb = realloc(buf, cap * 2);
+            char *nb = sc_tbl_realloc(buf, cap * 2);
             if (nb == NULL) {
                 s = SC_ENOMEM;
                 break;

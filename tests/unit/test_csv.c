@@ -506,6 +506,57 @@ static void test_round_trip(void **state)
     free(buf);
 }
 
+/* ---- out of memory ---- */
+
+/* Makes the k-th allocation fail for k = 0, 1, ... until the read succeeds: every failure must
+ * be a clean SC_ENOMEM with no table (and no leak: the sanitizer build checks). */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    const char *csv = "\xEF\xBB\xBF,name,x,note\n0,a,1.5,\"q \"\"1\"\"\nz\"\n1,b,,plain\n"
+                      "2,c,3e300,\n3,d,nan,\"x,y\"\n";
+    long k = 0;
+    for (;; k++) {
+        sc_tbl_fail_countdown = k;
+        sc_table *t = (sc_table *)1;
+        sc_error err;
+        sc_status s = sc_csv_read_mem(csv, strlen(csv), "o.csv", NULL, &t, &err);
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s == SC_OK) {
+            assert_int_equal(sc_table_nrows(t), 4);
+            assert_string_equal(sc_table_text(t, 3, 0), "q \"1\"\nz");
+            sc_table_free(t);
+            if (left > 0) break; /* finished without reaching the failing allocation */
+            continue;
+        }
+        assert_int_equal(s, SC_ENOMEM);
+        assert_int_equal(err.code, SC_ENOMEM);
+        assert_string_equal(err.message, "out of memory");
+        assert_null(t);
+        assert_true(k < 10000);
+    }
+    assert_true(k > 10); /* the loop did walk through the allocations */
+
+    for (k = 0;; k++) {
+        sc_tbl_fail_countdown = k;
+        sc_table *t = (sc_table *)1;
+        sc_error err;
+        sc_status s = sc_csv_read(SC_TEST_DATA_DIR "/csv/runs.csv", NULL, &t, &err);
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s == SC_OK) {
+            sc_table_free(t);
+            if (left > 0) break;
+            continue;
+        }
+        assert_int_equal(s, SC_ENOMEM);
+        assert_int_equal(err.code, SC_ENOMEM);
+        assert_null(t);
+        assert_true(k < 10000);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_chinchilla_file),
         cmocka_unit_test(test_obsscaling_file),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
