@@ -117,6 +117,15 @@ static inline double model(double z0, double z1, double alpha, double beta, doub
     return sc_fast_log(*L);
 }
 
+/* On x86-64 an AVX2 version is compiled as well and chosen at load time when the processor has
+ * it (GCC function multiversioning); both compute the same numbers (no fused multiply-add). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SC_CLONES
+#endif
+
+SC_CLONES
 static int objective(const double *z, const double *ctx, const double *xp, const double *yf,
                      const double *w, size_t n, sc_loss loss, double delta, double *value,
                      double *grad, double *buf)
