@@ -17,29 +17,22 @@
 /* Reads (N, C, L) from the shipped CSV: columns "Model Size", "Training FLOP", "loss". */
 static size_t load(const char *path, double *N, double *C, double *L)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
-    char line[1024];
-    size_t n = 0;
-    if (fgets(line, sizeof line, f) == NULL) {
-        fclose(f);
+    sc_table *t = NULL;
+    sc_error err;
+    size_t jN, jC, jL;
+    if (sc_csv_read(path, NULL, &t, &err) != SC_OK ||
+        sc_table_require_num(t, "Model Size", &jN, &err) != SC_OK ||
+        sc_table_require_num(t, "Training FLOP", &jC, &err) != SC_OK ||
+        sc_table_require_num(t, "loss", &jL, &err) != SC_OK) {
+        sc_table_free(t);
         return 0;
     }
-    while (n < MAXPTS && fgets(line, sizeof line, f) != NULL) {
-        char *fields[8] = {0};
-        size_t k = 0;
-        for (char *p = line; k < 8 && p != NULL; k++) {
-            fields[k] = p;
-            p = strchr(p, ',');
-            if (p != NULL) *p++ = '\0';
-        }
-        if (k < 7) continue;
-        N[n] = strtod(fields[3], NULL);
-        C[n] = strtod(fields[4], NULL);
-        L[n] = strtod(fields[6], NULL);
-        n++;
-    }
-    fclose(f);
+    size_t n = sc_table_nrows(t);
+    if (n > MAXPTS) n = MAXPTS;
+    memcpy(N, sc_table_num(t, jN), n * sizeof(double));
+    memcpy(C, sc_table_num(t, jC), n * sizeof(double));
+    memcpy(L, sc_table_num(t, jL), n * sizeof(double));
+    sc_table_free(t);
     return n;
 }
 
