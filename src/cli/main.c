@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"chain", "correlate each stage of the metric chain with compute, per sample", cmd_chain},
     {"import", "convert lm-evaluation-harness results to a CSV table", cmd_import},
+    {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
 static void usage(FILE *f)
