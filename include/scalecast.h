@@ -552,7 +552,8 @@ typedef struct sc_chain_set sc_chain_set;
 SC_NODISCARD sc_status sc_chain_set_new(size_t nmodels, const char *const *names,
                                         const double *log10c, sc_chain_set **out);
 void sc_chain_set_free(sc_chain_set *set);
-/* Streams the log of model k. filter NULL: the first filter of the first file read. The first
+/* Streams the log of model k. After a failed read the set is left incomplete: free it.
+ * filter NULL: the first filter of the first file read. The first
  * file read fixes the documents, their choice counts, gold indices and choice lengths; later
  * files must match (SC_EDOMAIN: "doc 17 has 5 choices here but 4 in <first file>", a different
  * gold, a missing or extra document; SC_EDUP: a document twice). */

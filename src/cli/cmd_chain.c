@@ -323,6 +323,12 @@ static int write_per_sample(FILE *f, const char *family, const char *task,
     return ferror(f) ? -1 : 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static int plot_group(const char *path, const char *family, const char *task,
                       const sc_chain_result *res)
 {
@@ -335,29 +341,18 @@ static int plot_group(const char *path, const char *family, const char *task,
     const sc_chain_metric order[] = {SC_CHAIN_LOGP_VOCAB, SC_CHAIN_P_VOCAB, SC_CHAIN_P_CHOICES,
                                      SC_CHAIN_BRIER,      SC_CHAIN_ACC_NORM, SC_CHAIN_ACC};
     const size_t ns = res->nsamples;
-    double *x = malloc(2 * ns * sizeof *x), *y = malloc(2 * ns * sizeof *y);
+    double *x = malloc((ns ? ns : 1) * sizeof *x);
     int rc = 0;
-    if (!x || !y) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    if (!x) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     for (size_t k = 0; !rc && k < sizeof order / sizeof order[0]; k++) {
         const double *r = res->corr + ((size_t)order[k] * SC_CORR_NKINDS + SC_CORR_KENDALL) * ns;
         size_t m = 0;
         for (size_t i = 0; i < ns; i++)
             if (!isnan(r[i])) x[m++] = r[i];
         /* ECDF as a step line: sort, then two points per step. */
-        for (size_t a = 1; a < m; a++) {
-            double v = x[a];
-            size_t b = a;
-            while (b > 0 && x[b - 1] > v) {
-                x[b] = x[b - 1];
-                b--;
-            }
-            x[b] = v;
-        }
+        qsort(x, m, sizeof *x, cmp_double);
         if (m == 0) continue;
         size_t pts = 0;
-        double *px = x + ns, *py = y + ns;
-        (void)px;
-        (void)py;
         double *sx = malloc(2 * m * sizeof *sx), *sy = malloc(2 * m * sizeof *sy);
         if (!sx || !sy) {
             free(sx);
@@ -380,7 +375,6 @@ static int plot_group(const char *path, const char *family, const char *task,
         free(sy);
     }
     free(x);
-    free(y);
     if (!rc) {
         sc_plot_xrange(p, -1.0, 1.0);
         sc_plot_yrange(p, 0.0, 1.0);

@@ -109,14 +109,16 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-static const sc_chain_set *cmp_set; /* only read inside qsort below; set under no threads */
+typedef struct doc_key {
+    long long id;
+    size_t i;
+} doc_key;
 
 static int cmp_doc(const void *a, const void *b)
 {
-    long long x = cmp_set->doc_id[*(const size_t *)a], y = cmp_set->doc_id[*(const size_t *)b];
-    if (x != y) return x < y ? -1 : 1;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    return (i > j) - (i < j);
+    const doc_key *x = a, *y = b;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 static size_t find_doc(const sc_chain_set *s, long long id)
@@ -142,10 +144,12 @@ static sc_status finish_first(sc_chain_set *s, size_t model, sc_error *err)
     s->sorted = sc_malloc_array(s->ndocs, sizeof *s->sorted);
     s->seen = calloc(s->ndocs, 1);
     if (!s->sorted || !s->seen) return SC_ENOMEM;
-    for (size_t i = 0; i < s->ndocs; i++) s->sorted[i] = i;
-    cmp_set = s;
-    qsort(s->sorted, s->ndocs, sizeof *s->sorted, cmp_doc);
-    cmp_set = NULL;
+    doc_key *keys = sc_malloc_array(s->ndocs, sizeof *keys);
+    if (!keys) return SC_ENOMEM;
+    for (size_t i = 0; i < s->ndocs; i++) keys[i] = (doc_key){s->doc_id[i], i};
+    qsort(keys, s->ndocs, sizeof *keys, cmp_doc);
+    for (size_t i = 0; i < s->ndocs; i++) s->sorted[i] = keys[i].i;
+    free(keys);
     for (size_t i = 1; i < s->ndocs; i++) {
         size_t a = s->sorted[i - 1], b = s->sorted[i];
         if (s->doc_id[a] == s->doc_id[b])
