@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Observational scaling laws (Ruan, Maddison, Hashimoto, NeurIPS 2024, arXiv 2405.10938):
+ * benchmark matrix -> imputation -> capability PCs -> floored sigmoid link to a target, with a
+ * log-FLOPs baseline, per-family compute efficiency, equivalent FLOPs and V-optimal selection
+ * of the model families to evaluate. */
+#include "core/internal.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_families[] = {
+    "BLOOM", "CodeLlama", "DeepSeek-Coder", "Falcon", "GPT-Neo/J", "Gemma", "Llama",
+    "Llama-2", "Llama-3", "MPT", "Mistral", "Mixtral", "OPT", "Phi", "Pythia", "Qwen",
+    "Qwen1.5", "StarCoder", "StarCoder2", "XGLM", "Yi", NULL};
+static const char *const default_metrics[] = {"MMLU", "ARC-C", "HellaSwag", "Winograd",
+                                              "TruthfulQA", "GSM8K", "XWinograd", "HumanEval",
+                                              NULL};
+static const char *const later_models[] = {
+    "Meta-Llama-3.1-405B-FP8", "Meta-Llama-3.1-70B", "Meta-Llama-3.1-8B", "Qwen1.5-110B",
+    "Qwen2-72B", "Qwen2-57B-A14B", "Qwen2-7B", "Qwen2-1.5B", "Qwen2-0.5B", "DeepSeek-V2",
+    "DeepSeek-Coder-V2-Base", "gemma-2-27b", "gemma-2-9b", "gemma-2-2b", "Mixtral-8x22B-v0.1",
+    "Mistral-Nemo-Base-2407", "Yi-1.5-34B", "Yi-1.5-9B", "Yi-1.5-6B", "Jamba-v0.1", NULL};
+
+const char *const *sc_obs_default_families(void) { return default_families; }
+const char *const *sc_obs_default_metrics(void) { return default_metrics; }
+const char *const *sc_obs_later_models(void) { return later_models; }
+
+int sc_obs_is_later_model(const char *model)
+{
+    if (model == NULL) return 0;
+    const char *slash = strrchr(model, '/');
+    const char *name = slash ? slash + 1 : model;
+    for (size_t i = 0; later_models[i]; i++)
+        if (strcmp(name, later_models[i]) == 0) return 1;
+    return 0;
+}
+
+void sc_obs_opts_init(sc_obs_opts *opts)
+{
+    if (opts == NULL) return;
+    memset(opts, 0, sizeof *opts);
+    opts->k = 3;
+    opts->split = SC_OBS_SPLIT_CUTOFF;
+    opts->cutoff = 84.0;
+    opts->top_fraction = 0.1;
+    opts->reference_family = "Llama-2";
+    sc_impute_opts_init(&opts->impute);
+    sc_link_opts_init(&opts->link);
+}
+
+void sc_obs_result_free(sc_obs_result *r)
+{
+    if (r == NULL) return;
+    free(r->row);
+    free(r->is_test);
+    free(r->B);
+    sc_pca_free(r->pca);
+    free(r->S);
+    sc_link_free(r->link);
+    free(r->pred);
+    free(r->P);
+    sc_link_free(r->flink);
+    free(r->fpred);
+    for (size_t f = 0; f < r->nfamilies; f++) free(r->families[f].name);
+    free(r->families);
+    free(r->eq_flops);
+    for (size_t f = 0; f < r->nselected_families; f++) free(r->selected_families[f]);
+    free(r->selected_families);
+    sc_link_free(r->select_link);
+    for (size_t w = 0; w < r->nwarnings; w++) free(r->warnings[w]);
+    free(r->warnings);
+    free(r);
+}
+
+static sc_status warn(sc_obs_result *r, const char *fmt, ...) SC_PRINTF(2, 3);
+static sc_status warn(sc_obs_result *r, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **w = realloc(r->warnings, (r->nwarnings + 1) * sizeof *w);
+    if (w == NULL) return SC_ENOMEM;
+    r->warnings = w;
+    w[r->nwarnings] = sc_strdup(buf);
+    if (w[r->nwarnings] == NULL) return SC_ENOMEM;
+    r->nwarnings++;
+    return SC_OK;
+}
+
+static double mse_of(const double *pred, const double *y, const unsigned char *mask,
+                     unsigned char want, const size_t *row, size_t n, size_t *count)
+{
+    double s = 0.0;
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (mask[i] != want || !isfinite(pred[i])) continue;
+        double d = pred[i] - y[row[i]];
+        s += d * d;
+        c++;
+    }
+    if (count) *count = c;
+    return c ? s / (double)c : NAN;
+}
+
+/* Per-family efficiency (Ruan et al. 2024, Eq. 7): within family f, the capability measure P
+ * (the link's linear predictor w . S + w0, or PC-1 without a target) is linear in log C:
+ * P = slope_f log C + intercept_f. Equivalent FLOPs relative to a reference family (Eq. 8):
+ * log C_eq = (P - intercept_ref) / slope_ref, the compute the reference family would need for
+ * the same capability. */
+static sc_status family_efficiency(const sc_obs_data *d, const sc_obs_opts *o, sc_obs_result *r,
+                                   const double *P, sc_error *err)
+{
+    r->reference = -1;
+    if (d->family == NULL) return SC_OK;
+    r->families = sc_calloc(r->n ? r->n : 1, sizeof *r->families);
+    r->eq_flops = sc_calloc(r->n ? r->n : 1, sizeof(double));
+    size_t *fam = sc_calloc(r->n ? r->n : 1, sizeof(size_t));
+    if (!r->families || !r->eq_flops || !fam) {
+        free(fam);
+        return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        r->eq_flops[i] = NAN;
+        const char *name = d->family[r->row[i]];
+        fam[i] = SIZE_MAX;
+        if (name == NULL) continue;
+        size_t f = 0;
+        while (f < r->nfamilies && strcmp(r->families[f].name, name) != 0) f++;
+        if (f == r->nfamilies) {
+            r->families[f].name = sc_strdup(name);
+            if (r->families[f].name == NULL) {
+                free(fam);
+                return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            }
+            r->nfamilies++;
+        }
+        fam[i] = f;
+        r->families[f].nmodels++;
+        if (d->flops && isfinite(d->flops[r->row[i]])) r->families[f].nflops++;
+    }
+    sc_status st = SC_OK;
+    for (size_t f = 0; f < r->nfamilies && st == SC_OK; f++) {
+        sc_obs_family *F = &r->families[f];
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, xmin = HUGE_VAL, xmax = -HUGE_VAL;
+        size_t c = 0;
+        const char *only = NULL;
+        for (size_t i = 0; i < r->n; i++) {
+            if (fam[i] != f) continue;
+            only = d->model ? d->model[r->row[i]] : NULL;
+            if (!d->flops || !isfinite(d->flops[r->row[i]])) continue;
+            double x = log(d->flops[r->row[i]]);
+            sx += x; sy += P[i]; sxx += x * x; sxy += x * P[i];
+            xmin = x < xmin ? x : xmin;
+            xmax = x > xmax ? x : xmax;
+            c++;
+        }
+        if (F->nmodels == 1) {
+            st = warn(r, "family \"%s\" has one model (%s): no efficiency fit; it stays in the PCA",
+                      F->name, only ? only : "?");
+            continue;
+        }
+        if (c < 2 || !(xmax > xmin)) {
+            st = warn(r, "family \"%s\": %zu of its %zu models have distinct FLOPs: no efficiency fit",
+                      F->name, c, F->nmodels);
+            continue;
+        }
+        double mx = sx / (double)c, my = sy / (double)c;
+        F->slope = (sxy - (double)c * mx * my) / (sxx - (double)c * mx * mx);
+        F->intercept = my - F->slope * mx;
+        F->fitted = 1;
+    }
+    free(fam);
+    if (st != SC_OK) return sc_fail(err, st, NULL, 0, 0, "out of memory");
+    const char *ref = o->reference_family;
+    if (ref == NULL || !*ref) return SC_OK;
+    for (size_t f = 0; f < r->nfamilies; f++)
+        if (strcmp(r->families[f].name, ref) == 0) r->reference = (long)f;
+    if (r->reference < 0) {
+        st = warn(r, "reference family \"%s\" is not among the models: no equivalent FLOPs", ref);
+    } else if (!r->families[r->reference].fitted || !(r->families[r->reference].slope > 0.0)) {
+        st = warn(r, "reference family \"%s\" has no increasing efficiency fit: no equivalent FLOPs",
+                  ref);
+        r->reference = -1;
+    } else {
+        const sc_obs_family *R = &r->families[r->reference];
+        for (size_t i = 0; i < r->n; i++) r->eq_flops[i] = exp((P[i] - R->intercept) / R->slope);
+    }
+    if (st != SC_OK) return sc_fail(err, st, NULL, 0, 0, "out of memory");
+    return SC_OK;
+}
+
+/* V-optimal design over whole families (Ruan et al. 2024, Sec. 5): among the sets M of
+ * training families with at most budget models that contain the reference family, minimise
+ * trace(S^T S (S_M^T S_M)^-1), S the PC scores of all training models. Exhaustive search with
+ * the budget as the bound. */
+typedef struct selector {
+    size_t k, nf, budget;
+    const size_t *count;        /* models per candidate family */
+    const double *G;            /* k x k family Gram matrices, nf of them */
+    const double *Gall;         /* k x k */
+    unsigned char *in, *best_in;
+    double best;
+    size_t searched;
+    gsl_matrix *A;
+    gsl_permutation *perm;
+    gsl_matrix *inv;
+} selector;
+
+static double vopt(selector *s)
+{
+    size_t k = s->k;
+    for (size_t a = 0; a < k; a++)
+        for (size_t b = 0; b < k; b++) {
+            double v = 0.0;
+            for (size_t f = 0; f < s->nf; f++)
+                if (s->in[f]) v += s->G[f * k * k + a * k + b];
+            gsl_matrix_set(s->A, a, b, v);
+        }
+    int sign = 0;
+    if (gsl_linalg_LU_decomp(s->A, s->perm, &sign) != GSL_SUCCESS) return HUGE_VAL;
+    double det = gsl_linalg_LU_det(s->A, sign);
+    if (!(fabs(det) > 1e-300)) return HUGE_VAL;
+    if (gsl_linalg_LU_invert(s->A, s->perm, s->inv) != GSL_SUCCESS) return HUGE_VAL;
+    double tr = 0.0;
+    for (size_t a = 0; a < k; a++)
+        for (size_t b = 0; b < k; b++) tr += s->Gall[a * k + b] * gsl_matrix_get(s->inv, b, a);
+    return isfinite(tr) && tr > 0.0 ? tr : HUGE_VAL;
+}
+
+static void search(selector *s, size_t f, size_t used)
+{
+    if (f == s->nf) {
+        if (used < s->k) return;
+        s->searched++;
+        double v = vopt(s);
+        if (v < s->best) {
+            s->best = v;
+            memcpy(s->best_in, s->in, s->nf);
+        }
+        return;
+    }
+    if (s->in[f]) { /* forced (reference family) */
+        search(s, f + 1, used);
+        return;
+    }
+    search(s, f + 1, used);
+    if (used + s->count[f] <= s->budget) {
+        s->in[f] = 1;
+        search(s, f + 1, used + s->count[f]);
+        s->in[f] = 0;
+    }
+}
+
+static sc_status select_families(const sc_obs_data *d, const sc_obs_opts *o, sc_obs_result *r,
+                                 sc_error *err)
+{
+    size_t k = r->k;
+    if (d->family == NULL)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "--select needs a model family column");
+    /* Candidate families: those of the training rows. */
+    const char **names = sc_calloc(r->ntrain ? r->ntrain : 1, sizeof *names);
+    size_t *count = sc_calloc(r->ntrain ? r->ntrain : 1, sizeof(size_t));
+    size_t *fam = sc_calloc(r->n ? r->n : 1, sizeof(size_t));
+    double *G = NULL, *Gall = sc_calloc(k * k, sizeof(double));
+    selector s;
+    memset(&s, 0, sizeof s);
+    sc_status st = SC_OK;
+    size_t nf = 0;
+    if (!names || !count || !fam || !Gall) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        fam[i] = SIZE_MAX;
+        if (r->is_test[i] || d->family[r->row[i]] == NULL) continue;
+        const char *name = d->family[r->row[i]];
+        size_t f = 0;
+        while (f < nf && strcmp(names[f], name) != 0) f++;
+        if (f == nf) names[nf++] = name;
+        count[f]++;
+        fam[i] = f;
+    }
+    G = sc_calloc(nf > 0 ? nf * k * k : 1, sizeof(double));
+    s.in = sc_calloc(nf ? nf : 1, 1);
+    s.best_in = sc_calloc(nf ? nf : 1, 1);
+    s.A = gsl_matrix_alloc(k, k);
+    s.inv = gsl_matrix_alloc(k, k);
+    s.perm = gsl_permutation_alloc(k);
+    if (!G || !s.in || !s.best_in || !s.A || !s.inv || !s.perm) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->is_test[i]) continue;
+        const double *x = r->S + i * k;
+        for (size_t a = 0; a < k; a++)
+            for (size_t b = 0; b < k; b++) {
+                Gall[a * k + b] += x[a] * x[b];
+                if (fam[i] != SIZE_MAX) G[fam[i] * k * k + a * k + b] += x[a] * x[b];
+            }
+    }
+    size_t forced = 0;
+    if (o->reference_family && *o->reference_family) {
+        size_t f = 0;
+        while (f < nf && strcmp(names[f], o->reference_family) != 0) f++;
+        if (f == nf) {
+            st = sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                         "--select: the reference family \"%s\" has no training model",
+                         o->reference_family);
+            goto done;
+        }
+        s.in[f] = 1;
+        forced = count[f];
+    }
+    if (forced > o->select_budget) {
+        st = sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                     "--select: a budget of %zu models is below the %zu models of the reference "
+                     "family",
+                     o->select_budget, forced);
+        goto done;
+    }
+    s.k = k;
+    s.nf = nf;
+    s.budget = o->select_budget;
+    s.count = count;
+    s.G = G;
+    s.Gall = Gall;
+    s.best = HUGE_VAL;
+    {
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        search(&s, 0, forced);
+        gsl_set_error_handler(old);
+    }
+    r->select_searched = s.searched;
+    if (!isfinite(s.best)) {
+        st = sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
+                     "--select: no set of families within %zu models spans the %zu components",
+                     o->select_budget, k);
+        goto done;
+    }
+    r->select_objective = s.best;
+    size_t chosen = 0;
+    for (size_t f = 0; f < nf; f++) chosen += s.best_in[f];
+    r->selected_families = sc_calloc(chosen ? chosen : 1, sizeof(char *));
+    if (!r->selected_families) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        if (!s.best_in[f]) continue;
+        r->selected_families[r->nselected_families] = sc_strdup(names[f]);
+        if (!r->selected_families[r->nselected_families]) {
+            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        r->nselected_families++;
+        r->nselected_models += count[f];
+    }
+    /* The link refitted on the selected models only (PCA unchanged), scored on the test set. */
+    if (d->y) {
+        double *Ss = sc_calloc(r->nselected_models * k, sizeof(double));
+        double *ys = sc_calloc(r->nselected_models, sizeof(double));
+        double *pred = sc_calloc(r->n ? r->n : 1, sizeof(double));
+        unsigned char *mask = sc_calloc(r->n ? r->n : 1, 1);
+        if (!Ss || !ys || !pred || !mask) {
+            free(Ss); free(ys); free(pred); free(mask);
+            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        size_t m = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            mask[i] = 2; /* neither */
+            if (r->is_test[i]) {
+                mask[i] = 1;
+            } else if (fam[i] != SIZE_MAX && s.best_in[fam[i]]) {
+                mask[i] = 0;
+                memcpy(Ss + m * k, r->S + i * k, k * sizeof(double));
+                ys[m++] = d->y[r->row[i]];
+            }
+        }
+        st = sc_link_fit(Ss, ys, m, k, &o->link, &r->select_link, err);
+        if (st == SC_OK) {
+            sc_link_predict(r->select_link, r->S, r->n, pred);
+            r->select_mse_train = mse_of(pred, d->y, mask, 0, r->row, r->n, NULL);
+            r->select_mse_test = mse_of(pred, d->y, mask, 1, r->row, r->n, NULL);
+        }
+        free(Ss); free(ys); free(pred); free(mask);
+    }
+done:
+    free(names);
+    free(count);
+    free(fam);
+    free(G);
+    free(Gall);
+    free(s.in);
+    free(s.best_in);
+    gsl_matrix_free(s.A);
+    gsl_matrix_free(s.inv);
+    gsl_permutation_free(s.perm);
+    return st;
+}
+
+typedef struct ranked {
+    double y;
+    size_t i;
+} ranked;
+
+static int by_target_desc(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->y > y->y) return -1;
+    if (x->y < y->y) return 1;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+sc_status sc_obs_run(const sc_obs_data *d, const sc_obs_opts *opts, sc_obs_result **out,
+                     sc_error *err)
+{
+    if (out == NULL || d == NULL || d->B == NULL)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "observational: no data");
+    *out = NULL;
+    sc_obs_opts o;
+    sc_obs_opts_init(&o);
+    if (opts) o = *opts;
+    size_t p = d->p, k = o.k;
+    if (k == 0 || k > p)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "%zu components asked for %zu metrics", k, p);
+    for (size_t i = 0; i < d->n; i++) {
+        for (size_t j = 0; j < p; j++) {
+            double v = d->B[i * p + j];
+            if (!isnan(v) && !(v >= 0.0 && v <= 1.0))
+                return sc_fail(err, SC_EDOMAIN, NULL, i + 1, j + 1,
+                               "model %s, metric %s: %g is outside [0, 1]",
+                               d->model ? d->model[i] : "?", d->metric ? d->metric[j] : "?", v);
+        }
+        if (d->flops && !isnan(d->flops[i]) && !(d->flops[i] > 0.0 && isfinite(d->flops[i])))
+            return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0, "model %s: FLOPs %g must be > 0",
+                           d->model ? d->model[i] : "?", d->flops[i]);
+    }
+    if (o.split == SC_OBS_SPLIT_CUTOFF && d->flops == NULL)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "a FLOPs cutoff split needs FLOPs");
+    if (o.split == SC_OBS_SPLIT_GIVEN && d->is_test == NULL)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "a given split needs is_test");
+    if (o.split == SC_OBS_SPLIT_TOP && (d->y == NULL || !(o.top_fraction > 0.0 && o.top_fraction < 1.0)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                       "a top-fraction split needs a target and a fraction in (0, 1)");
+
+    sc_obs_result *r = sc_calloc(1, sizeof *r);
+    if (r == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    sc_status st = SC_OK;
+    double *Btr = NULL, *Bte = NULL, *ytr = NULL, *Str = NULL;
+    ranked *rk = NULL;
+    r->p = p;
+    r->k = k;
+    r->reference = -1;
+    r->row = sc_calloc(d->n ? d->n : 1, sizeof(size_t));
+    if (!r->row) goto oom;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->y == NULL || !isnan(d->y[i])) r->row[r->n++] = i;
+    r->is_test = sc_calloc(r->n ? r->n : 1, 1);
+    if (!r->is_test) goto oom;
+    if (r->n == 0) {
+        st = sc_fail(err, SC_EEMPTY, NULL, 0, 0, "no model has a value of the target");
+        goto fail;
+    }
+    switch (o.split) {
+    case SC_OBS_SPLIT_CUTOFF:
+        for (size_t i = 0; i < r->n; i++) {
+            double c = d->flops[r->row[i]];
+            r->is_test[i] = !(c <= o.cutoff); /* unknown FLOPs -> test */
+        }
+        break;
+    case SC_OBS_SPLIT_GIVEN:
+        for (size_t i = 0; i < r->n; i++) r->is_test[i] = d->is_test[r->row[i]] != 0;
+        break;
+    case SC_OBS_SPLIT_TOP: {
+        size_t ntop = (size_t)floor(o.top_fraction * (double)r->n);
+        rk = sc_calloc(r->n, sizeof *rk);
+        if (!rk) goto oom;
+        for (size_t i = 0; i < r->n; i++) {
+            rk[i].y = d->y[r->row[i]];
+            rk[i].i = i;
+        }
+        qsort(rk, r->n, sizeof *rk, by_target_desc);
+        for (size_t t = 0; t < ntop; t++) r->is_test[rk[t].i] = 1;
+        break;
+    }
+    }
+    for (size_t i = 0; i < r->n; i++) r->ntest += r->is_test[i];
+    r->ntrain = r->n - r->ntest;
+    if (r->ntrain == 0) {
+        st = sc_fail(err, SC_EEMPTY, NULL, 0, 0,
+                     d->y ? "no training model has a value of the target (all %zu are test models)"
+                          : "no training model (all %zu are test models)",
+                     r->n);
+        goto fail;
+    }
+    if (r->ntrain <= k) {
+        st = sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
+                     "%zu training models for %zu components: need more training models than "
+                     "components",
+                     r->ntrain, k);
+        goto fail;
+    }
+
+    /* Imputation fitted on the training rows (Sec. 3 / Appendix: rank-1 PCA imputation). */
+    Btr = sc_calloc(r->ntrain * p, sizeof(double));
+    Bte = sc_calloc((r->ntest ? r->ntest : 1) * p, sizeof(double));
+    r->B = sc_calloc(r->n * p, sizeof(double));
+    r->S = sc_calloc(r->n * k, sizeof(double));
+    if (!Btr || !Bte || !r->B || !r->S) goto oom;
+    for (size_t i = 0, a = 0, b = 0; i < r->n; i++) {
+        double *dst = r->is_test[i] ? Bte + (b++) * p : Btr + (a++) * p;
+        memcpy(dst, d->B + r->row[i] * p, p * sizeof(double));
+    }
+    st = sc_impute_pca(Btr, r->ntrain, Bte, r->ntest, p, &o.impute, &r->impute, err);
+    if (st != SC_OK) goto fail;
+    if (!r->impute.converged_train &&
+        (st = warn(r, "imputation of the training models stopped after %zu rounds without "
+                      "meeting its tolerance (last change %.3g)",
+                   r->impute.rounds_train, r->impute.change_train)) != SC_OK)
+        goto oom;
+    if (!r->impute.converged_test &&
+        (st = warn(r, "imputation of the test models stopped after %zu rounds without meeting "
+                      "its tolerance (last change %.3g)",
+                   r->impute.rounds_test, r->impute.change_test)) != SC_OK)
+        goto oom;
+    for (size_t i = 0, a = 0, b = 0; i < r->n; i++) {
+        const double *src = r->is_test[i] ? Bte + (b++) * p : Btr + (a++) * p;
+        memcpy(r->B + i * p, src, p * sizeof(double));
+    }
+
+    /* Capability PCs fitted on the training rows (Sec. 3.2); every row projected. */
+    st = sc_pca_fit(Btr, r->ntrain, p, k, &r->pca, err);
+    if (st != SC_OK) goto fail;
+    sc_pca_transform(r->pca, r->B, r->n, r->S);
+
+    if (d->y) {
+        /* Floored sigmoid link on the training rows (Eq. 3). */
+        ytr = sc_calloc(r->ntrain, sizeof(double));
+        Str = sc_calloc(r->ntrain * k, sizeof(double));
+        r->pred = sc_calloc(r->n, sizeof(double));
+        r->P = sc_calloc(r->n, sizeof(double));
+        if (!ytr || !Str || !r->pred || !r->P) goto oom;
+        for (size_t i = 0, a = 0; i < r->n; i++) {
+            if (r->is_test[i]) continue;
+            ytr[a] = d->y[r->row[i]];
+            memcpy(Str + a * k, r->S + i * k, k * sizeof(double));
+            a++;
+        }
+        st = sc_link_fit(Str, ytr, r->ntrain, k, &o.link, &r->link, err);
+        if (st != SC_OK) goto fail;
+        if (!r->link->converged &&
+            (st = warn(r, "the PC link fit did not meet its convergence test")) != SC_OK)
+            goto oom;
+        sc_link_predict(r->link, r->S, r->n, r->pred);
+        for (size_t i = 0; i < r->n; i++) r->P[i] = sc_link_linear(r->link, r->S + i * k);
+        r->mse_train = mse_of(r->pred, d->y, r->is_test, 0, r->row, r->n, NULL);
+        r->mse_test = mse_of(r->pred, d->y, r->is_test, 1, r->row, r->n, NULL);
+
+        /* Baseline: the same link on x = log FLOPs, rows with FLOPs only. */
+        if (d->flops) {
+            size_t m = 0;
+            for (size_t i = 0; i < r->n; i++)
+                if (!r->is_test[i] && isfinite(d->flops[r->row[i]])) {
+                    Str[m] = log(d->flops[r->row[i]]);
+                    ytr[m++] = d->y[r->row[i]];
+                }
+            r->fpred = sc_calloc(r->n, sizeof(double));
+            if (!r->fpred) goto oom;
+            for (size_t i = 0; i < r->n; i++) r->fpred[i] = NAN;
+            r->fmse_train = r->fmse_test = r->pc_mse_test_same = NAN;
+            if (m >= 3) {
+                st = sc_link_fit(Str, ytr, m, 1, &o.link, &r->flink, err);
+                if (st != SC_OK) goto fail;
+                for (size_t i = 0; i < r->n; i++) {
+                    double c = d->flops[r->row[i]];
+                    if (isfinite(c)) {
+                        double x = log(c);
+                        sc_link_predict(r->flink, &x, 1, &r->fpred[i]);
+                    }
+                }
+                r->fmse_train = mse_of(r->fpred, d->y, r->is_test, 0, r->row, r->n, NULL);
+                r->fmse_test = mse_of(r->fpred, d->y, r->is_test, 1, r->row, r->n, &r->fntest);
+                /* The PC link on the same test rows, for a like-for-like comparison. */
+                double s = 0.0;
+                size_t c = 0;
+                for (size_t i = 0; i < r->n; i++)
+                    if (r->is_test[i] && isfinite(r->fpred[i])) {
+                        double e = r->pred[i] - d->y[r->row[i]];
+                        s += e * e;
+                        c++;
+                    }
+                r->pc_mse_test_same = c ? s / (double)c : NAN;
+            } else if ((st = warn(r, "only %zu training models have FLOPs: no log-FLOPs baseline",
+                                  m)) != SC_OK) {
+                goto oom;
+            }
+        }
+    }
+
+    {
+        double *P = r->P;
+        double *pc1 = NULL;
+        if (P == NULL) {
+            pc1 = sc_calloc(r->n, sizeof(double));
+            if (!pc1) goto oom;
+            for (size_t i = 0; i < r->n; i++) pc1[i] = r->S[i * k];
+            P = pc1;
+        }
+        st = family_efficiency(d, &o, r, P, err);
+        free(pc1);
+        if (st != SC_OK) goto fail;
+    }
+    if (o.select_budget > 0) {
+        st = select_families(d, &o, r, err);
+        if (st != SC_OK) goto fail;
+    }
+    free(Btr);
+    free(Bte);
+    free(ytr);
+    free(Str);
+    free(rk);
+    *out = r;
+    return SC_OK;
+oom:
+    st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+fail:
+    free(Btr);
+    free(Bte);
+    free(ytr);
+    free(Str);
+    free(rk);
+    sc_obs_result_free(r);
+    return st;
+}
