@@ -407,6 +407,27 @@ done:
     return st;
 }
 
+/* A link whose sigmoid rises over less than 1% of the spread of its linear predictor on the
+ * training rows is effectively a step: the least-squares optimum runs off to infinite slope and
+ * predictions between the steps are arbitrary. Reported, not hidden. */
+static sc_status check_step(sc_obs_result *r, const sc_link *link, const double *X, size_t m,
+                            const char *what)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t i = 0; i < m; i++) {
+        double v = 0.0;
+        for (size_t a = 0; a < link->k; a++) v += link->w[a] * X[i * link->k + a];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    /* The sigmoid goes from 0.12 to 0.88 over 4 units of the linear predictor. */
+    if (hi - lo > 400.0)
+        return warn(r, "the %s fit is a step (its linear predictor spans %.3g units, sigmoid width 4): "
+                       "predictions near the step are poorly determined",
+                    what, hi - lo);
+    return SC_OK;
+}
+
 typedef struct ranked {
     double y;
     size_t i;
@@ -560,6 +581,7 @@ sc_status sc_obs_run(const sc_obs_data *d, const sc_obs_opts *opts, sc_obs_resul
         if (!r->link->converged &&
             (st = warn(r, "the PC link fit did not meet its convergence test")) != SC_OK)
             goto oom;
+        if ((st = check_step(r, r->link, Str, r->ntrain, "PC link")) != SC_OK) goto oom;
         sc_link_predict(r->link, r->S, r->n, r->pred);
         for (size_t i = 0; i < r->n; i++) r->P[i] = sc_link_linear(r->link, r->S + i * k);
         r->mse_train = mse_of(r->pred, d->y, r->is_test, 0, r->row, r->n, NULL);
@@ -580,6 +602,7 @@ sc_status sc_obs_run(const sc_obs_data *d, const sc_obs_opts *opts, sc_obs_resul
             if (m >= 3) {
                 st = sc_link_fit(Str, ytr, m, 1, &o.link, &r->flink, err);
                 if (st != SC_OK) goto fail;
+                if ((st = check_step(r, r->flink, Str, m, "log-FLOPs baseline")) != SC_OK) goto oom;
                 for (size_t i = 0; i < r->n; i++) {
                     double c = d->flops[r->row[i]];
                     if (isfinite(c)) {
