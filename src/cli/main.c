@@ -10,6 +10,7 @@
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
+    {"obs", "observational scaling laws: capability PCs of public models, sigmoid forecasts", cmd_obs},
 };
 
 static void usage(FILE *f)
