@@ -23,7 +23,7 @@ static const char usage_text[] =
     "                          i.e. 84e21 = Llama-2-7B); models without FLOPs are test models\n"
     "  --split S               cutoff (default) | top:F (hold out the top fraction F by the\n"
     "                          target) | later (train on the default models, test on the 20\n"
-    "                          models released later)\n"
+    "                          models released later) | none (fit on every model)\n"
     "  --models M              default (the paper's 77 models of 21 families; needs the family\n"
     "                          column) | all (every row)\n"
     "  --metrics A,B,...       PCA inputs (default MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,\n"
@@ -55,7 +55,7 @@ typedef struct obs_args {
     const char *target, *gain_over;
     size_t pcs;
     double cutoff;
-    int split; /* 0 cutoff, 1 top, 2 later */
+    int split; /* 0 cutoff, 1 top, 2 later, 3 none */
     double top;
     int all_models;
     char *metrics[MAX_LIST];
@@ -145,13 +145,15 @@ static int parse(int argc, char **argv, obs_args *a)
                 a->split = 0;
             } else if (strcmp(v, "later") == 0) {
                 a->split = 2;
+            } else if (strcmp(v, "none") == 0) {
+                a->split = 3;
             } else if (strncmp(v, "top:", 4) == 0) {
                 a->split = 1;
                 rc = cli_parse_double("--split top", v + 4, &a->top);
                 if (!rc && !(a->top > 0 && a->top < 1))
                     rc = cli_fail(SC_EXIT_USAGE, "--split top:F: F must lie in (0, 1), got \"%s\"", v + 4);
             } else {
-                rc = cli_fail(SC_EXIT_USAGE, "--split: expected cutoff, top:F or later, got \"%s\"", v);
+                rc = cli_fail(SC_EXIT_USAGE, "--split: expected cutoff, top:F, later or none, got \"%s\"", v);
             }
         } else if (cli_opt(&g, "--models", &v)) {
             if (strcmp(v, "default") == 0) a->all_models = 0;
@@ -371,12 +373,13 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
     if (a->split == 1) {
         o.split = SC_OBS_SPLIT_TOP;
         o.top_fraction = a->top;
-    } else if (a->split == 2) {
+    } else if (a->split >= 2) {
         o.split = SC_OBS_SPLIT_GIVEN;
         free(r->is_test);
         r->is_test = calloc(d.n ? d.n : 1, 1);
         if (!r->is_test) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-        for (size_t i = 0; i < d.n; i++) r->is_test[i] = (unsigned char)sc_obs_is_later_model(d.model[i]);
+        for (size_t i = 0; a->split == 2 && i < d.n; i++)
+            r->is_test[i] = (unsigned char)sc_obs_is_later_model(d.model[i]);
         d.is_test = r->is_test;
     }
     if (sc_obs_run(&d, &o, res, &err) != SC_OK) {
@@ -432,8 +435,10 @@ static void print_text(const obs_args *a, const run *r)
                a->cutoff);
     else if (a->split == 1)
         printf(", %zu train / %zu test (top %g by the target held out)\n", res->ntrain, res->ntest, a->top);
-    else
+    else if (a->split == 2)
         printf(", %zu train / %zu test (later models held out)\n", res->ntrain, res->ntest);
+    else
+        printf(", all %zu fitted (no held-out models)\n", res->ntrain);
     const sc_impute_info *im = &res->impute;
     printf("imputation (rank 1, tol 1e-4): train %zu cells, %zu rounds, %s (last change %.2g); "
            "test %zu cells, %zu rounds, %s (last change %.2g)\n",
@@ -537,7 +542,10 @@ static void print_json(const obs_args *a, const run *r)
     FILE *f = stdout;
     fprintf(f, "{\"models\":%zu,\"families\":%zu,\"train\":%zu,\"test\":%zu,\"split\":", res->n,
             res->nfamilies, res->ntrain, res->ntest);
-    cli_json_string(f, a->split == 0 ? "cutoff" : a->split == 1 ? "top" : "later");
+    cli_json_string(f, a->split == 0   ? "cutoff"
+                       : a->split == 1 ? "top"
+                       : a->split == 2 ? "later"
+                                       : "none");
     fprintf(f, ",\"cutoff\":");
     cli_json_number(f, a->split == 0 ? a->cutoff : NAN);
     fprintf(f, ",\"imputation\":{\"train_cells\":%zu,\"train_rounds\":%zu,\"train_converged\":%s,"

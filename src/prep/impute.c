@@ -142,6 +142,7 @@ sc_status sc_impute_pca(double *train, size_t ntrain, double *test, size_t ntest
     finish(train, z, ntrain, p, mu, sd, o.lo, o.hi);
 
     /* Test rows: same scaler, fixed training components (the PCA of the last round). */
+    info->converged_test = 1; /* nothing to do unless a test cell is missing */
     if (ntest > 0) {
         for (size_t i = 0; i < ntest; i++)
             for (size_t j = 0; j < p; j++) {
@@ -150,7 +151,7 @@ sc_status sc_impute_pca(double *train, size_t ntrain, double *test, size_t ntest
                 info->nmissing_test += isnan(v) ? 1u : 0u;
                 z[i * p + j] = isnan(v) ? 0.0 : (v - mu[j]) / sd[j];
             }
-        if (info->nmissing_test == 0) info->converged_test = 1;
+        if (info->nmissing_test > 0) info->converged_test = 0;
         for (size_t round = 1; info->nmissing_test > 0 && round <= o.max_rounds; round++) {
             info->rounds_test = round;
             info->change_test = reconstruct(pca, z, miss, ntest, p, scores);
