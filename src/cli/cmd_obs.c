@@ -423,6 +423,50 @@ static double gain_mse(const run *r, int test, size_t *count)
     return c ? s / (double)c : NAN;
 }
 
+/* Constant baseline for the gain: the mean training gain, scored on the test models. */
+static double gain_const_mse(const run *r)
+{
+    const sc_obs_result *A = r->res, *G = r->res2;
+    double m = 0, s = 0;
+    size_t c = 0, t = 0;
+    for (size_t i = 0; i < A->n; i++)
+        if (!A->is_test[i]) {
+            m += r->td->y[A->row[i]] - r->td2->y[G->row[i]];
+            c++;
+        }
+    m = c ? m / (double)c : NAN;
+    for (size_t i = 0; i < A->n; i++)
+        if (A->is_test[i]) {
+            double e = r->td->y[A->row[i]] - r->td2->y[G->row[i]] - m;
+            s += e * e;
+            t++;
+        }
+    return t ? s / (double)t : NAN;
+}
+
+static double pc1_range(const sc_obs_result *res, int hi)
+{
+    double v = hi ? -HUGE_VAL : HUGE_VAL;
+    for (size_t i = 0; i < res->n; i++)
+        if (!res->is_test[i]) {
+            double s = res->S[i * res->k];
+            v = hi ? (s > v ? s : v) : (s < v ? s : v);
+        }
+    return v;
+}
+
+static double mean_rank1(const sc_obs_result *res, int test)
+{
+    double s = 0;
+    size_t c = 0;
+    for (size_t i = 0; i < res->n; i++)
+        if (res->is_test[i] == test) {
+            s += rank1_rmse(res, i);
+            c++;
+        }
+    return c ? s / (double)c : NAN;
+}
+
 static void print_text(const obs_args *a, const run *r)
 {
     const sc_obs_result *res = r->res;
@@ -479,10 +523,18 @@ static void print_text(const obs_args *a, const run *r)
         if (r->res2) {
             size_t c1 = 0, c2 = 0;
             double g1 = gain_mse(r, 0, &c1), g2 = gain_mse(r, 1, &c2);
-            printf("  %-22s %11.3e %11.3e  (gain %s - %s; %s MSE train %.3e test %.3e)\n", "gain forecast",
-                   g1, g2, a->target, a->gain_over, a->gain_over, r->res2->mse_train, r->res2->mse_test);
+            printf("  %-22s %11.3e %11.3e  (gain %s - %s)\n", "gain forecast", g1, g2, a->target,
+                   a->gain_over);
+            printf("  %-22s %11s %11.3e  (mean training gain)\n", "gain, constant", "",
+                   gain_const_mse(r));
+            printf("  %-22s %11.3e %11.3e  (%s alone)\n", "PC link", r->res2->mse_train,
+                   r->res2->mse_test, a->gain_over);
         }
     }
+    if (a->split == 2)
+        printf("\nrank-1 reconstruction RMSE of the metrics from PC-1: train mean %.4f, later "
+               "models mean %.4f; PC-1 range of the training models [%.3f, %.3f]\n",
+               mean_rank1(res, 0), mean_rank1(res, 1), pc1_range(res, 0), pc1_range(res, 1));
     if (nfam) {
         printf("\nfamily efficiency (Eq. 7: %s = slope ln C + intercept):\n", res->link ? "P" : "PC-1");
         printf("  %-16s %6s %6s %10s %10s\n", "family", "models", "FLOPs", "slope", "intercept");
@@ -611,6 +663,8 @@ static void print_json(const obs_args *a, const run *r)
             cli_json_number(f, g1);
             fprintf(f, ",\"gain_mse_test\":");
             cli_json_number(f, g2);
+            fprintf(f, ",\"gain_constant_mse_test\":");
+            cli_json_number(f, gain_const_mse(r));
         }
     }
     fprintf(f, ",\"family_efficiency\":[");
