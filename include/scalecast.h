@@ -592,6 +592,7 @@ typedef struct sc_obs_columns {
     const char *target;  /* NULL: no target */
     double target_scale; /* the target is divided by it; 0 or 1: none */
     double target_chance;/* then rescaled (y - c) / (1 - c); 0: none */
+    const double *metric_scales; /* nmetrics divisors of the metrics (0 or 1: none), or NULL */
 } sc_obs_columns;
 
 /* Reads the columns from t, keeping the rows where keep[i] != 0 (keep may be NULL). Every

@@ -31,6 +31,7 @@ static const char usage_text[] =
     "  --exclude-metric A,...  leave these out of the PCA inputs (e.g. GSM8K)\n"
     "  --scale X               divide the target by X (e.g. 100 for BLEU, 10 for AgentBench)\n"
     "  --chance C              then rescale the target to (y - C) / (1 - C)\n"
+    "  --metric-scale COL=X    divide the PCA input COL by X (e.g. MMLU=100 for percentages)\n"
     "  --gain-over COL         also fit COL and forecast the gain TARGET - COL (post-training)\n"
     "  --drop-model NAME       leave a model out (repeatable)\n"
     "  --reference-family F    equivalent FLOPs relative to family F (default Llama-2)\n"
@@ -65,6 +66,9 @@ typedef struct obs_args {
     double scale, chance;
     const char *drop[MAX_LIST];
     size_t ndrop;
+    char *mscale_name[MAX_LIST];
+    double mscale[MAX_LIST];
+    size_t nmscale;
     const char *reference;
     size_t select;
     double huber;
@@ -96,6 +100,7 @@ static void free_args(obs_args *a)
 {
     for (size_t i = 0; i < a->nmetrics; i++) free(a->metrics[i]);
     for (size_t i = 0; i < a->nexclude; i++) free(a->exclude[i]);
+    for (size_t i = 0; i < a->nmscale; i++) free(a->mscale_name[i]);
 }
 
 static int parse(int argc, char **argv, obs_args *a)
@@ -163,6 +168,23 @@ static int parse(int argc, char **argv, obs_args *a)
             rc = split_list("--metrics", v, a->metrics, &a->nmetrics);
         } else if (cli_opt(&g, "--exclude-metric", &v)) {
             rc = split_list("--exclude-metric", v, a->exclude, &a->nexclude);
+        } else if (cli_opt(&g, "--metric-scale", &v)) {
+            const char *eq = strrchr(v, '=');
+            if (!eq || eq == v || a->nmscale >= MAX_LIST) {
+                rc = cli_fail(SC_EXIT_USAGE, "--metric-scale: expected COL=X, got \"%s\"", v);
+            } else {
+                rc = cli_parse_double("--metric-scale", eq + 1, &a->mscale[a->nmscale]);
+                if (!rc && !(a->mscale[a->nmscale] > 0))
+                    rc = cli_fail(SC_EXIT_USAGE, "--metric-scale: expected a divisor > 0, got \"%s\"", eq + 1);
+                if (!rc) {
+                    size_t len = (size_t)(eq - v);
+                    a->mscale_name[a->nmscale] = malloc(len + 1);
+                    if (!a->mscale_name[a->nmscale]) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+                    memcpy(a->mscale_name[a->nmscale], v, len);
+                    a->mscale_name[a->nmscale][len] = '\0';
+                    a->nmscale++;
+                }
+            }
         } else if (cli_opt(&g, "--drop-model", &v)) {
             if (a->ndrop >= MAX_LIST) rc = cli_fail(SC_EXIT_USAGE, "--drop-model: too many");
             else a->drop[a->ndrop++] = v;
@@ -196,6 +218,7 @@ typedef struct run {
     unsigned char *keep;
     unsigned char *later;   /* per table row */
     const char *metrics[MAX_LIST];
+    double mscale[MAX_LIST]; /* per PCA input, 0: none */
     size_t nmetrics;
     sc_obs_table_data *td, *td2;
     sc_obs_result *res, *res2;
@@ -290,7 +313,16 @@ static int select_rows(const obs_args *a, run *r)
     for (size_t i = 0; i < nb; i++) {
         int ex = 0;
         for (size_t j = 0; j < a->nexclude; j++) ex |= strcmp(base[i], a->exclude[j]) == 0;
-        if (!ex) r->metrics[r->nmetrics++] = base[i];
+        if (ex) continue;
+        for (size_t k = 0; k < a->nmscale; k++)
+            if (strcmp(a->mscale_name[k], base[i]) == 0) r->mscale[r->nmetrics] = a->mscale[k];
+        r->metrics[r->nmetrics++] = base[i];
+    }
+    for (size_t k = 0; k < a->nmscale; k++) {
+        int found = 0;
+        for (size_t i = 0; i < r->nmetrics; i++) found |= strcmp(a->mscale_name[k], r->metrics[i]) == 0;
+        if (!found)
+            return cli_fail(SC_EXIT_USAGE, "--metric-scale: \"%s\" is not a PCA input", a->mscale_name[k]);
     }
     if (a->pcs > r->nmetrics)
         return cli_fail(SC_EXIT_USAGE, "--pcs: %zu components for %zu metrics", a->pcs, r->nmetrics);
@@ -314,7 +346,7 @@ static int check_domain(const obs_args *a, const run *r)
             long j = sc_table_find(T, name);
             if (j < 0 || sc_table_coltype(T, (size_t)j) != SC_COL_NUM) continue;
             int is_target = c == r->nmetrics;
-            double scale = is_target && a->scale > 0 ? a->scale : 1.0;
+            double scale = is_target ? (a->scale > 0 ? a->scale : 1.0) : (r->mscale[c] > 0 ? r->mscale[c] : 1.0);
             double chance = is_target ? a->chance : 0.0;
             for (size_t i = 0; i < sc_table_nrows(T); i++) {
                 const char *m = sc_table_text(T, (size_t)tm, i);
@@ -329,11 +361,17 @@ static int check_domain(const obs_args *a, const run *r)
                 if (isnan(v) || (v >= (chance > 0 ? -1.0 : 0.0) && v <= 1.0)) continue;
                 size_t line = 0, col = 0;
                 sc_table_cell_pos(T, i, (size_t)j, &line, &col);
-                fprintf(stderr,
-                        "scalecast: error: %s:%zu:%zu: %s \"%s\": %g is outside [0, 1] (declare "
-                        "its scale, e.g. --scale %g)\n",
-                        sc_table_source(T), line, col, is_target ? "target" : "metric", name, raw,
-                        raw > 1.0 && raw <= 10.0 ? 10.0 : 100.0);
+                double hint = raw > 1.0 && raw <= 10.0 ? 10.0 : 100.0;
+                if (is_target)
+                    fprintf(stderr,
+                            "scalecast: error: %s:%zu:%zu: target \"%s\": %g is outside [0, 1] "
+                            "(declare its scale, e.g. --scale %g)\n",
+                            sc_table_source(T), line, col, name, raw, hint);
+                else
+                    fprintf(stderr,
+                            "scalecast: error: %s:%zu:%zu: metric \"%s\": %g is outside [0, 1] "
+                            "(declare its scale, e.g. --metric-scale %s=%g)\n",
+                            sc_table_source(T), line, col, name, raw, name, hint);
                 return SC_EXIT_DATA;
             }
         }
@@ -353,6 +391,7 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
     cols.flops = a->flops_col;
     cols.metrics = r->metrics;
     cols.nmetrics = r->nmetrics;
+    cols.metric_scales = r->mscale;
     cols.target = target;
     if (target && a->target && strcmp(target, a->target) == 0) {
         cols.target_scale = a->scale;

@@ -139,7 +139,7 @@ static sc_status out_of_range(const sc_table *t, size_t i, size_t j, double v, c
     size_t line = 0, c = 0;
     sc_table_cell_pos(t, i, j, &line, &c);
     return sc_fail(err, SC_EDOMAIN, sc_table_source(t), line, c,
-                   "%s \"%s\": %g is outside [0, 1] (declare its scale, e.g. --scale %g)", what,
+                   "%s \"%s\": %g is outside [0, 1] (declare its scale, e.g. %g)", what,
                    col, v, v > 1.0 && v <= 10.0 ? 10.0 : 100.0);
 }
 
@@ -210,8 +210,9 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
         }
         for (size_t j = 0; j < p; j++) {
             double v = sc_table_num(t, jc[j])[i];
+            if (cols->metric_scales && cols->metric_scales[j] > 0.0) v /= cols->metric_scales[j];
             if (!isnan(v) && !(v >= 0.0 && v <= 1.0)) {
-                st = out_of_range(t, i, jc[j], v, metrics[j], "metric", err);
+                st = out_of_range(t, i, jc[j], sc_table_num(t, jc[j])[i], metrics[j], "metric", err);
                 goto done;
             }
             d->B[r * p + j] = v;

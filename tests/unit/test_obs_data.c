@@ -205,7 +205,7 @@ static void test_undeclared_scale(void **state)
     sc_error_format(&err, buf, sizeof buf);
     assert_non_null(strstr(buf, "base_llm_emergent_capability_eval.csv:2:70: target "
                                 "\"ipa_transliterate_2_bleu\": 27.2388 is outside [0, 1] "
-                                "(declare its scale, e.g. --scale 100)"));
+                                "(declare its scale, e.g. 100)"));
     cols.target_scale = 100;
     assert_int_equal(sc_obs_table_data_new(t, NULL, &cols, &d, &err), SC_OK);
     assert_rel(d->y[0], 0.2723879164406593, 1e-15);
