@@ -556,8 +556,9 @@ static void print_text(const obs_args *a, const run *r)
         if (res->flink) {
             printf("  %-22s %11.3e %11.3e  (%zu test models with FLOPs)\n", "log-FLOPs baseline",
                    res->fmse_train, res->fmse_test, res->fntest);
-            printf("  %-22s %11s %11.3e  (the same %zu models)\n", "PC link", "", res->pc_mse_test_same,
-                   res->fntest);
+            if (res->fntest > 0)
+                printf("  %-22s %11s %11.3e  (the same %zu models)\n", "PC link", "",
+                       res->pc_mse_test_same, res->fntest);
         }
         if (r->res2) {
             size_t c1 = 0, c2 = 0;
