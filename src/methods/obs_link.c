@@ -6,8 +6,9 @@
  * bounded parameter and the optimum often lies on its bound (b = 0): b is profiled out (a grid
  * of 11 values over [0, floor_max], then golden-section search between the neighbours of the
  * best grid value), and at each b the unbounded (w0, w) are fitted by trust-region
- * Levenberg-Marquardt (gsl_multifit_nlinear) from two starts: the recipe's (0, 0.01, ...) and
- * the least-squares line through logit((y - b) / (1 - b)). Huber loss is optional and done by
+ * Levenberg-Marquardt (gsl_multifit_nlinear): on the grid from two starts, the recipe's
+ * (0, 0.01, ...) and the least-squares line through logit((y - b) / (1 - b)); during the
+ * golden section from the best parameters found so far. Huber loss is optional and done by
  * iteratively reweighted least squares. */
 #include "core/internal.h"
 
@@ -187,12 +188,18 @@ static int logit_start(const problem *pr, double *theta)
     return ok;
 }
 
-/* Profile objective at floor b: the better of the two starts; writes its theta. */
-static double profile(fitter *f, double b, double *theta, int *ok)
+/* Profile objective at floor b: the better of the two starts, or, when warm is given, a
+ * single fit from warm (the best theta so far: the golden-section steps are small, so this
+ * converges in a few iterations); writes its theta. */
+static double profile(fitter *f, double b, double *theta, int *ok, const double *warm)
 {
     size_t p = f->pr.k + 1;
     f->pr.b = b;
     f->evaluations++;
+    if (warm) {
+        memcpy(theta, warm, p * sizeof(double));
+        return lm_from(f, theta, ok);
+    }
     double *t1 = f->theta;
     t1[0] = 0.0;
     for (size_t a = 1; a < p; a++) t1[a] = 1e-2;
@@ -279,7 +286,7 @@ sc_status sc_link_fit(const double *S, const double *y, size_t n, size_t k,
     for (size_t g = 0; g < ngrid; g++) {
         double b = ngrid > 1 ? o.floor_max * (double)g / (double)(ngrid - 1) : 0.0;
         int ok = 0;
-        double v = profile(&f, b, theta, &ok);
+        double v = profile(&f, b, theta, &ok, NULL);
         if (v < best) {
             best = v;
             best_b = b;
@@ -302,7 +309,7 @@ sc_status sc_link_fit(const double *S, const double *y, size_t n, size_t k,
             st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
             goto done;
         }
-        double fc = profile(&f, c, tc, &okc), fd = profile(&f, d, td, &okd);
+        double fc = profile(&f, c, tc, &okc, best_theta), fd = profile(&f, d, td, &okd, best_theta);
         for (int it = 0; it < 80 && hi - lo > 1e-11; it++) {
             if (fc < best) {
                 best = fc; best_b = c; best_ok = okc;
@@ -317,13 +324,13 @@ sc_status sc_link_fit(const double *S, const double *y, size_t n, size_t k,
                 d = c; fd = fc; okd = okc;
                 memcpy(td, tc, p * sizeof(double));
                 c = hi - gr * (hi - lo);
-                fc = profile(&f, c, tc, &okc);
+                fc = profile(&f, c, tc, &okc, best_theta);
             } else {
                 lo = c;
                 c = d; fc = fd; okc = okd;
                 memcpy(tc, td, p * sizeof(double));
                 d = lo + gr * (hi - lo);
-                fd = profile(&f, d, td, &okd);
+                fd = profile(&f, d, td, &okd, best_theta);
             }
         }
         if (fc < best) {
