@@ -498,6 +498,9 @@ typedef struct sc_obs_opts {
     double top_fraction;       /* SC_OBS_SPLIT_TOP: default 0.1 (floor(fraction * n) models) */
     const char *reference_family; /* default "Llama-2" */
     size_t select_budget;      /* > 0: V-optimal family selection with at most this many models */
+    size_t select_random;      /* > 0: also score this many random family sets of the same size
+                                * (budget - 2 to budget models, reference kept) as a baseline */
+    uint64_t seed;             /* for the random sets; default 1 */
     sc_impute_opts impute;
     sc_link_opts link;
 } sc_obs_opts;
@@ -545,6 +548,10 @@ typedef struct sc_obs_result {
     sc_link *select_link;      /* link fitted on the selected models only */
     double select_mse_test, select_mse_train;
     size_t select_searched;    /* subsets evaluated */
+    size_t nrandom;            /* random sets scored (select_random > 0) */
+    double random_mse_median;  /* median test MSE of the link fitted on a random set */
+    double random_mse_mean;
+    size_t random_better;      /* random sets with a lower test MSE than the V-optimal set */
     /* Warnings (family with one model, non-converged imputation or fit, ...). */
     char **warnings;
     size_t nwarnings;

@@ -38,6 +38,8 @@ static const char usage_text[] =
     "  --select BUDGET         V-optimal choice of whole families with at most BUDGET training\n"
     "                          models (always keeping the reference family); reports the test MSE\n"
     "                          of the link fitted on them\n"
+    "  --random-sets N         with --select: also score N random family sets of budget - 2 to\n"
+    "                          budget models (reference kept) as a baseline; --seed S (default 1)\n"
     "  --huber DELTA           Huber loss for the links instead of least squares\n"
     "  --model-col C, --family-col C, --flops-col C   column names (defaults Model,\n"
     "                          \"Model Family\", \"FLOPs (1E21)\")\n"
@@ -70,7 +72,8 @@ typedef struct obs_args {
     double mscale[MAX_LIST];
     size_t nmscale;
     const char *reference;
-    size_t select;
+    size_t select, random_sets;
+    uint64_t seed;
     double huber;
     const char *model_col, *family_col, *flops_col;
     int json;
@@ -109,6 +112,7 @@ static int parse(int argc, char **argv, obs_args *a)
     a->pcs = 3;
     a->cutoff = 84.0;
     a->reference = "Llama-2";
+    a->seed = 1;
     a->model_col = "Model";
     a->family_col = "Model Family";
     a->flops_col = "FLOPs (1E21)";
@@ -135,6 +139,10 @@ static int parse(int argc, char **argv, obs_args *a)
         } else if (cli_opt(&g, "--select", &v)) {
             rc = cli_parse_size("--select", v, &a->select);
             if (!rc && a->select == 0) rc = cli_fail(SC_EXIT_USAGE, "--select: expected at least 1 model");
+        } else if (cli_opt(&g, "--random-sets", &v)) {
+            rc = cli_parse_size("--random-sets", v, &a->random_sets);
+        } else if (cli_opt(&g, "--seed", &v)) {
+            rc = cli_parse_u64("--seed", v, &a->seed);
         } else if (cli_opt(&g, "--scale", &v)) {
             rc = cli_parse_double("--scale", v, &a->scale);
             if (!rc && !(a->scale > 0)) rc = cli_fail(SC_EXIT_USAGE, "--scale: expected a number > 0");
@@ -404,6 +412,8 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
     o.cutoff = a->cutoff;
     o.reference_family = a->reference;
     o.select_budget = a->select;
+    o.select_random = a->random_sets;
+    o.seed = a->seed;
     if (a->huber > 0) {
         o.link.loss = SC_LOSS_HUBER;
         o.link.huber_delta = a->huber;
@@ -598,6 +608,11 @@ static void print_text(const obs_args *a, const run *r)
             printf("; link on them: train MSE %.3e, test MSE %.3e (all training models: %.3e)",
                    res->select_mse_train, res->select_mse_test, res->mse_test);
         printf("\n");
+        if (res->nrandom)
+            printf("  %zu random family sets of %zu-%zu models: median test MSE %.3e, mean %.3e; "
+                   "%zu of them beat the V-optimal set\n",
+                   res->nrandom, a->select > a->pcs + 2 ? a->select - 2 : a->pcs, a->select,
+                   res->random_mse_median, res->random_mse_mean, res->random_better);
     }
     printf("\n%-44s %-16s %-5s %10s %10s", "model", "family", "split", "FLOPs", "eq.FLOPs");
     for (size_t c = 0; c < res->k; c++) printf(" %6s%zu", "PC", c + 1);
@@ -733,7 +748,11 @@ static void print_json(const obs_args *a, const run *r)
         cli_json_number(f, res->select_link ? res->select_mse_train : NAN);
         fprintf(f, ",\"mse_test\":");
         cli_json_number(f, res->select_link ? res->select_mse_test : NAN);
-        fprintf(f, "}");
+        fprintf(f, ",\"random_sets\":%zu,\"random_mse_median\":", res->nrandom);
+        cli_json_number(f, res->nrandom ? res->random_mse_median : NAN);
+        fprintf(f, ",\"random_mse_mean\":");
+        cli_json_number(f, res->nrandom ? res->random_mse_mean : NAN);
+        fprintf(f, ",\"random_better\":%zu}", res->random_better);
     }
     fprintf(f, ",\"warnings\":[");
     for (size_t w = 0; w < res->nwarnings; w++) {

@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@ void sc_obs_opts_init(sc_obs_opts *opts)
     opts->cutoff = 84.0;
     opts->top_fraction = 0.1;
     opts->reference_family = "Llama-2";
+    opts->seed = 1;
     sc_impute_opts_init(&opts->impute);
     sc_link_opts_init(&opts->link);
 }
@@ -208,6 +210,11 @@ typedef struct selector {
     unsigned char *in, *best_in;
     double best;
     size_t searched;
+    size_t lo_models;           /* sets with lo_models..budget models are kept for the baseline */
+    uint64_t *sets;             /* feasible family sets as bit masks (nf <= 64) */
+    size_t nsets, capsets;
+    int keep_sets;
+    int oom;
     gsl_matrix *A;
     gsl_permutation *perm;
     gsl_matrix *inv;
@@ -240,6 +247,22 @@ static void search(selector *s, size_t f, size_t used)
         if (used < s->k) return;
         s->searched++;
         double v = vopt(s);
+        if (s->keep_sets && used >= s->lo_models && isfinite(v)) {
+            if (s->nsets == s->capsets) {
+                size_t cap = s->capsets ? 2 * s->capsets : 256;
+                uint64_t *m = realloc(s->sets, cap * sizeof *m);
+                if (m == NULL) {
+                    s->oom = 1;
+                    return;
+                }
+                s->sets = m;
+                s->capsets = cap;
+            }
+            uint64_t mask = 0;
+            for (size_t g = 0; g < s->nf; g++)
+                if (s->in[g]) mask |= (uint64_t)1 << g;
+            s->sets[s->nsets++] = mask;
+        }
         if (v < s->best) {
             s->best = v;
             memcpy(s->best_in, s->in, s->nf);
@@ -256,6 +279,71 @@ static void search(selector *s, size_t f, size_t used)
         search(s, f + 1, used + s->count[f]);
         s->in[f] = 0;
     }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Baseline for the selection (Ruan et al. 2024, Sec. 5 compare with random choices): up to
+ * select_random feasible family sets of budget - 2 to budget models, drawn without replacement
+ * (seeded), each scored like the V-optimal set. Ss, ys, pred, mask are scratch of the caller's
+ * sizes. */
+static sc_status random_baseline(const sc_obs_data *d, const sc_obs_opts *o, sc_obs_result *r,
+                                 selector *s, const size_t *fam, double *Ss, double *ys,
+                                 double *pred, unsigned char *mask, sc_error *err)
+{
+    size_t k = r->k, want = o->select_random < s->nsets ? o->select_random : s->nsets;
+    double *mse = sc_calloc(want ? want : 1, sizeof(double));
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!mse || !rng) {
+        free(mse);
+        if (rng) gsl_rng_free(rng);
+        return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    gsl_rng_set(rng, (unsigned long)sc_seed_mix(o->seed, 0));
+    /* Partial Fisher-Yates shuffle of the recorded sets. */
+    for (size_t t = 0; t < want; t++) {
+        size_t u = t + (size_t)gsl_rng_uniform_int(rng, (unsigned long)(s->nsets - t));
+        uint64_t tmp = s->sets[t];
+        s->sets[t] = s->sets[u];
+        s->sets[u] = tmp;
+    }
+    gsl_rng_free(rng);
+    size_t got = 0;
+    double sum = 0.0;
+    r->random_better = 0;
+    for (size_t t = 0; t < want; t++) {
+        size_t m = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            mask[i] = 2;
+            if (r->is_test[i]) {
+                mask[i] = 1;
+            } else if (fam[i] != SIZE_MAX && (s->sets[t] >> fam[i]) & 1u) {
+                mask[i] = 0;
+                memcpy(Ss + m * k, r->S + i * k, k * sizeof(double));
+                ys[m++] = d->y[r->row[i]];
+            }
+        }
+        sc_link *l = NULL;
+        if (sc_link_fit(Ss, ys, m, k, &o->link, &l, NULL) != SC_OK) continue; /* too few points */
+        sc_link_predict(l, r->S, r->n, pred);
+        sc_link_free(l);
+        mse[got] = mse_of(pred, d->y, mask, 1, r->row, r->n, NULL);
+        sum += mse[got];
+        if (mse[got] < r->select_mse_test) r->random_better++;
+        got++;
+    }
+    r->nrandom = got;
+    if (got) {
+        qsort(mse, got, sizeof(double), cmp_double);
+        r->random_mse_median = got % 2 ? mse[got / 2] : 0.5 * (mse[got / 2 - 1] + mse[got / 2]);
+        r->random_mse_mean = sum / (double)got;
+    }
+    free(mse);
+    return SC_OK;
 }
 
 static sc_status select_families(const sc_obs_data *d, const sc_obs_opts *o, sc_obs_result *r,
@@ -333,10 +421,16 @@ static sc_status select_families(const sc_obs_data *d, const sc_obs_opts *o, sc_
     s.G = G;
     s.Gall = Gall;
     s.best = HUGE_VAL;
+    s.keep_sets = o->select_random > 0 && d->y != NULL && nf <= 64;
+    s.lo_models = o->select_budget > k + 2 ? o->select_budget - 2 : k;
     {
         gsl_error_handler_t *old = gsl_set_error_handler_off();
         search(&s, 0, forced);
         gsl_set_error_handler(old);
+    }
+    if (s.oom) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
     }
     r->select_searched = s.searched;
     if (!isfinite(s.best)) {
@@ -391,6 +485,8 @@ static sc_status select_families(const sc_obs_data *d, const sc_obs_opts *o, sc_
             r->select_mse_train = mse_of(pred, d->y, mask, 0, r->row, r->n, NULL);
             r->select_mse_test = mse_of(pred, d->y, mask, 1, r->row, r->n, NULL);
         }
+        if (st == SC_OK && s.keep_sets && s.nsets > 0)
+            st = random_baseline(d, o, r, &s, fam, Ss, ys, pred, mask, err);
         free(Ss); free(ys); free(pred); free(mask);
     }
 done:
@@ -401,6 +497,7 @@ done:
     free(Gall);
     free(s.in);
     free(s.best_in);
+    free(s.sets);
     gsl_matrix_free(s.A);
     gsl_matrix_free(s.inv);
     gsl_permutation_free(s.perm);

@@ -159,7 +159,22 @@ static void test_top_split_and_selection(void **state)
     assert_true(ref);
     assert_true(r->select_searched > 1);
     assert_true(isfinite(r->select_objective) && r->select_objective > 0);
+    assert_int_equal(r->nrandom, 0);
     sc_obs_result_free(r);
+    /* Random baseline: seeded, so two runs agree exactly. */
+    o.select_random = 5;
+    o.seed = 7;
+    sc_obs_result *r2 = NULL;
+    assert_int_equal(sc_obs_run(&d, &o, &r, &err), SC_OK);
+    assert_int_equal(sc_obs_run(&d, &o, &r2, &err), SC_OK);
+    assert_true(r->nrandom >= 1 && r->nrandom <= 5);
+    assert_int_equal(r->nrandom, r2->nrandom);
+    assert_double_equal(r->random_mse_mean, r2->random_mse_mean, 0);
+    assert_double_equal(r->random_mse_median, r2->random_mse_median, 0);
+    assert_true(r->random_better <= r->nrandom);
+    sc_obs_result_free(r);
+    sc_obs_result_free(r2);
+    o.select_random = 0;
     /* A budget below the reference family's size is refused. */
     o.select_budget = 0;
     o.reference_family = "A";
