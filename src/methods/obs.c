@@ -168,9 +168,14 @@ static sc_status family_efficiency(const sc_obs_data *d, const sc_obs_opts *o, s
                       F->name, only ? only : "?");
             continue;
         }
-        if (c < 2 || !(xmax > xmin)) {
-            st = warn(r, "family \"%s\": %zu of its %zu models have distinct FLOPs: no efficiency fit",
+        if (c < 2) {
+            st = warn(r, "family \"%s\": %zu of its %zu models have FLOPs: no efficiency fit",
                       F->name, c, F->nmodels);
+            continue;
+        }
+        if (!(xmax > xmin)) {
+            st = warn(r, "family \"%s\": its models share one FLOPs value: no efficiency fit",
+                      F->name);
             continue;
         }
         double mx = sx / (double)c, my = sy / (double)c;
