@@ -489,6 +489,7 @@ typedef struct sc_obs_data {
     const double *flops;        /* n training FLOPs (any fixed unit), NaN unknown; or NULL */
     const double *y;            /* n target values, NaN = missing; or NULL (PCA only) */
     const unsigned char *is_test; /* n, for SC_OBS_SPLIT_GIVEN */
+    const double *size;         /* n parameter counts (any fixed unit), NaN unknown; or NULL */
 } sc_obs_data;
 
 typedef struct sc_obs_opts {
@@ -535,6 +536,12 @@ typedef struct sc_obs_result {
     double fmse_train, fmse_test;
     size_t fntest;             /* test rows the baseline could score */
     double pc_mse_test_same;   /* PC link test MSE on those same rows */
+    /* log-N (parameters) baseline, likewise (NULL when no sizes or too few) */
+    sc_link *nlink;
+    double *npred;
+    double nmse_train, nmse_test;
+    size_t nntest;
+    double pc_mse_test_same_n; /* PC link test MSE on the rows the log-N baseline scores */
     /* Family efficiency and equivalent FLOPs (Eq. 7-8): */
     sc_obs_family *families;
     size_t nfamilies;
@@ -586,7 +593,7 @@ SC_NODISCARD sc_status sc_obs_join(const sc_table *const *tables, size_t ntables
 typedef struct sc_obs_table_data {
     sc_obs_data data; /* points into the arrays below */
     char **model, **family, **metric;
-    double *B, *flops, *y;
+    double *B, *flops, *y, *size;
     size_t *line;     /* n source lines of the rows (0 when unknown) */
 } sc_obs_table_data;
 
@@ -594,6 +601,7 @@ typedef struct sc_obs_columns {
     const char *model;   /* default "Model" */
     const char *family;  /* default "Model Family"; absent column: no families */
     const char *flops;   /* default "FLOPs (1E21)"; absent column: no FLOPs */
+    const char *size;    /* default "Model Size (B)"; absent column: no sizes */
     const char *const *metrics; /* PCA inputs; NULL: sc_obs_default_metrics() */
     size_t nmetrics;
     const char *target;  /* NULL: no target */

@@ -14,7 +14,8 @@ static const char usage_text[] =
     "Observational scaling laws (Ruan, Maddison, Hashimoto 2024): imputes the benchmark matrix of\n"
     "many public models, reduces it to a few principal components (capabilities), links a target\n"
     "metric to them by y = (1 - b) sigmoid(w . S + w0) + b (b in [0, 0.2]) and compares it with the\n"
-    "same link on log FLOPs. Several DATA files are joined on the model column (inner join).\n"
+    "same link on log FLOPs and on log N (parameters). Several DATA files are joined on the model\n"
+    "column (inner join).\n"
     "\n"
     "options:\n"
     "  --target COL            target metric (without it: PCA, imputation and efficiencies only)\n"
@@ -41,8 +42,8 @@ static const char usage_text[] =
     "  --random-sets N         with --select: also score N random family sets of budget - 2 to\n"
     "                          budget models (reference kept) as a baseline; --seed S (default 1)\n"
     "  --huber DELTA           Huber loss for the links instead of least squares\n"
-    "  --model-col C, --family-col C, --flops-col C   column names (defaults Model,\n"
-    "                          \"Model Family\", \"FLOPs (1E21)\")\n"
+    "  --model-col C, --family-col C, --flops-col C, --size-col C   column names (defaults\n"
+    "                          Model, \"Model Family\", \"FLOPs (1E21)\", \"Model Size (B)\")\n"
     "  --json                  machine-readable output on stdout\n"
     "  --out DIR               figures: scree.png, loadings.png, target_vs_eqflops.png,\n"
     "                          pred_vs_actual.png\n"
@@ -75,7 +76,7 @@ typedef struct obs_args {
     size_t select, random_sets;
     uint64_t seed;
     double huber;
-    const char *model_col, *family_col, *flops_col;
+    const char *model_col, *family_col, *flops_col, *size_col;
     int json;
     const char *out;
 } obs_args;
@@ -116,6 +117,7 @@ static int parse(int argc, char **argv, obs_args *a)
     a->model_col = "Model";
     a->family_col = "Model Family";
     a->flops_col = "FLOPs (1E21)";
+    a->size_col = "Model Size (B)";
     cli_args g;
     cli_args_init(&g, argc, argv);
     const char *v = NULL;
@@ -130,7 +132,8 @@ static int parse(int argc, char **argv, obs_args *a)
                    cli_opt(&g, "--reference-family", &a->reference) ||
                    cli_opt(&g, "--model-col", &a->model_col) ||
                    cli_opt(&g, "--family-col", &a->family_col) ||
-                   cli_opt(&g, "--flops-col", &a->flops_col) || cli_opt(&g, "--out", &a->out)) {
+                   cli_opt(&g, "--flops-col", &a->flops_col) ||
+                   cli_opt(&g, "--size-col", &a->size_col) || cli_opt(&g, "--out", &a->out)) {
         } else if (cli_opt(&g, "--pcs", &v)) {
             rc = cli_parse_size("--pcs", v, &a->pcs);
             if (!rc && a->pcs == 0) rc = cli_fail(SC_EXIT_USAGE, "--pcs: expected at least 1");
@@ -397,6 +400,7 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
     cols.model = a->model_col;
     cols.family = a->family_col;
     cols.flops = a->flops_col;
+    cols.size = a->size_col;
     cols.metrics = r->metrics;
     cols.nmetrics = r->nmetrics;
     cols.metric_scales = r->mscale;
@@ -570,6 +574,13 @@ static void print_text(const obs_args *a, const run *r)
                 printf("  %-22s %11s %11.3e  (the same %zu models)\n", "PC link", "",
                        res->pc_mse_test_same, res->fntest);
         }
+        if (res->nlink) {
+            printf("  %-22s %11.3e %11.3e  (%zu test models with a size)\n", "log-N baseline",
+                   res->nmse_train, res->nmse_test, res->nntest);
+            if (res->nntest > 0)
+                printf("  %-22s %11s %11.3e  (the same %zu models)\n", "PC link", "",
+                       res->pc_mse_test_same_n, res->nntest);
+        }
         if (r->res2) {
             size_t c1 = 0, c2 = 0;
             double g1 = gain_mse(r, 0, &c1), g2 = gain_mse(r, 1, &c2);
@@ -704,6 +715,20 @@ static void print_json(const obs_args *a, const run *r)
             cli_json_number(f, res->fmse_test);
             fprintf(f, ",\"flops_test_models\":%zu,\"pc_mse_test_same_models\":", res->fntest);
             cli_json_number(f, res->pc_mse_test_same);
+        }
+        if (res->nlink) {
+            fprintf(f, ",\"size_link\":{\"w0\":");
+            cli_json_number(f, res->nlink->w0);
+            fprintf(f, ",\"w\":");
+            cli_json_number(f, res->nlink->w[0]);
+            fprintf(f, ",\"b\":");
+            cli_json_number(f, res->nlink->b);
+            fprintf(f, "},\"size_mse_train\":");
+            cli_json_number(f, res->nmse_train);
+            fprintf(f, ",\"size_mse_test\":");
+            cli_json_number(f, res->nmse_test);
+            fprintf(f, ",\"size_test_models\":%zu,\"pc_mse_test_same_size_models\":", res->nntest);
+            cli_json_number(f, res->pc_mse_test_same_n);
         }
         if (r->res2) {
             size_t c1 = 0, c2 = 0;

@@ -68,6 +68,8 @@ void sc_obs_result_free(sc_obs_result *r)
     free(r->P);
     sc_link_free(r->flink);
     free(r->fpred);
+    sc_link_free(r->nlink);
+    free(r->npred);
     for (size_t f = 0; f < r->nfamilies; f++) free(r->families[f].name);
     free(r->families);
     free(r->eq_flops);
@@ -530,6 +532,59 @@ static sc_status check_step(sc_obs_result *r, const sc_link *link, const double 
     return SC_OK;
 }
 
+/* A baseline link on one covariate x = log v (v: FLOPs or parameters per input row), fitted on
+ * the training rows where v is known; scores every row where it is known. X and Y are scratch
+ * of ntrain values. */
+static sc_status scalar_baseline(const sc_obs_data *d, const sc_obs_opts *o, sc_obs_result *r,
+                                 const double *v, const char *name, double *X, double *Y,
+                                 sc_link **link, double **pred, double *mse_train,
+                                 double *mse_test, size_t *ntest, double *pc_same, sc_error *err)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        double c = v[r->row[i]];
+        if (!r->is_test[i] && isfinite(c) && c > 0) {
+            X[m] = log(c);
+            Y[m++] = d->y[r->row[i]];
+        }
+    }
+    *pred = sc_calloc(r->n, sizeof(double));
+    if (*pred == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->n; i++) (*pred)[i] = NAN;
+    *mse_train = *mse_test = *pc_same = NAN;
+    *ntest = 0;
+    char what[64];
+    snprintf(what, sizeof what, "log-%s baseline", name);
+    if (m < 3) {
+        if (warn(r, "only %zu training models have %s: no %s", m, name, what) != SC_OK)
+            return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        return SC_OK;
+    }
+    SC_TRY(sc_link_fit(X, Y, m, 1, &o->link, link, err));
+    if (check_step(r, *link, X, m, what) != SC_OK)
+        return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->n; i++) {
+        double c = v[r->row[i]];
+        if (isfinite(c) && c > 0) {
+            double x = log(c);
+            sc_link_predict(*link, &x, 1, &(*pred)[i]);
+        }
+    }
+    *mse_train = mse_of(*pred, d->y, r->is_test, 0, r->row, r->n, NULL);
+    *mse_test = mse_of(*pred, d->y, r->is_test, 1, r->row, r->n, ntest);
+    /* The PC link on the same test rows, for a like-for-like comparison. */
+    double s = 0.0;
+    size_t c = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->is_test[i] && isfinite((*pred)[i])) {
+            double e = r->pred[i] - d->y[r->row[i]];
+            s += e * e;
+            c++;
+        }
+    *pc_same = c ? s / (double)c : NAN;
+    return SC_OK;
+}
+
 typedef struct ranked {
     double y;
     size_t i;
@@ -563,6 +618,9 @@ sc_status sc_obs_run(const sc_obs_data *d, const sc_obs_opts *opts, sc_obs_resul
                                "model %s, metric %s: %g is outside [0, 1]",
                                d->model ? d->model[i] : "?", d->metric ? d->metric[j] : "?", v);
         }
+        if (d->size && !isnan(d->size[i]) && !(d->size[i] > 0.0 && isfinite(d->size[i])))
+            return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0, "model %s: size %g must be > 0",
+                           d->model ? d->model[i] : "?", d->size[i]);
         if (d->flops && !isnan(d->flops[i]) && !(d->flops[i] > 0.0 && isfinite(d->flops[i])))
             return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0, "model %s: FLOPs %g must be > 0",
                            d->model ? d->model[i] : "?", d->flops[i]);
@@ -689,46 +747,17 @@ sc_status sc_obs_run(const sc_obs_data *d, const sc_obs_opts *opts, sc_obs_resul
         r->mse_train = mse_of(r->pred, d->y, r->is_test, 0, r->row, r->n, NULL);
         r->mse_test = mse_of(r->pred, d->y, r->is_test, 1, r->row, r->n, NULL);
 
-        /* Baseline: the same link on x = log FLOPs, rows with FLOPs only. */
-        if (d->flops) {
-            size_t m = 0;
-            for (size_t i = 0; i < r->n; i++)
-                if (!r->is_test[i] && isfinite(d->flops[r->row[i]])) {
-                    Str[m] = log(d->flops[r->row[i]]);
-                    ytr[m++] = d->y[r->row[i]];
-                }
-            r->fpred = sc_calloc(r->n, sizeof(double));
-            if (!r->fpred) goto oom;
-            for (size_t i = 0; i < r->n; i++) r->fpred[i] = NAN;
-            r->fmse_train = r->fmse_test = r->pc_mse_test_same = NAN;
-            if (m >= 3) {
-                st = sc_link_fit(Str, ytr, m, 1, &o.link, &r->flink, err);
-                if (st != SC_OK) goto fail;
-                if ((st = check_step(r, r->flink, Str, m, "log-FLOPs baseline")) != SC_OK) goto oom;
-                for (size_t i = 0; i < r->n; i++) {
-                    double c = d->flops[r->row[i]];
-                    if (isfinite(c)) {
-                        double x = log(c);
-                        sc_link_predict(r->flink, &x, 1, &r->fpred[i]);
-                    }
-                }
-                r->fmse_train = mse_of(r->fpred, d->y, r->is_test, 0, r->row, r->n, NULL);
-                r->fmse_test = mse_of(r->fpred, d->y, r->is_test, 1, r->row, r->n, &r->fntest);
-                /* The PC link on the same test rows, for a like-for-like comparison. */
-                double s = 0.0;
-                size_t c = 0;
-                for (size_t i = 0; i < r->n; i++)
-                    if (r->is_test[i] && isfinite(r->fpred[i])) {
-                        double e = r->pred[i] - d->y[r->row[i]];
-                        s += e * e;
-                        c++;
-                    }
-                r->pc_mse_test_same = c ? s / (double)c : NAN;
-            } else if ((st = warn(r, "only %zu training models have FLOPs: no log-FLOPs baseline",
-                                  m)) != SC_OK) {
-                goto oom;
-            }
-        }
+        /* Baselines: the same link on x = log FLOPs and on x = log N, rows with them only. */
+        if (d->flops &&
+            (st = scalar_baseline(d, &o, r, d->flops, "FLOPs", Str, ytr, &r->flink, &r->fpred,
+                                  &r->fmse_train, &r->fmse_test, &r->fntest,
+                                  &r->pc_mse_test_same, err)) != SC_OK)
+            goto fail;
+        if (d->size &&
+            (st = scalar_baseline(d, &o, r, d->size, "N", Str, ytr, &r->nlink, &r->npred,
+                                  &r->nmse_train, &r->nmse_test, &r->nntest,
+                                  &r->pc_mse_test_same_n, err)) != SC_OK)
+            goto fail;
     }
 
     {

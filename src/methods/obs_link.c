@@ -142,7 +142,11 @@ static double lm_from(fitter *f, double *theta, int *ok)
         for (size_t a = 0; a < p; a++) finite &= isfinite(gsl_vector_get(x, a));
         if (!finite) break;
         for (size_t a = 0; a < p; a++) theta[a] = gsl_vector_get(x, a);
-        *ok = rc == GSL_SUCCESS;
+        /* GSL's driver reports GSL_EMAXITER when its very first step makes no progress: the
+         * start (a warm start at the optimum) is already stationary to machine precision,
+         * which we count as converged. */
+        *ok = rc == GSL_SUCCESS ||
+              (rc == GSL_EMAXITER && gsl_multifit_nlinear_niter(f->ws) <= 1);
         double obj = objective(f, theta);
         if (f->o->loss != SC_LOSS_HUBER) return obj;
         /* Huber by IRLS: weight min(1, delta / |r|); stop when the objective settles. */

@@ -128,6 +128,7 @@ void sc_obs_table_data_free(sc_obs_table_data *d)
     free(d->metric);
     free(d->B);
     free(d->flops);
+    free(d->size);
     free(d->y);
     free(d->line);
     free(d);
@@ -153,6 +154,7 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
     const char *mname = cols->model ? cols->model : "Model";
     const char *fname = cols->family ? cols->family : "Model Family";
     const char *cname = cols->flops ? cols->flops : "FLOPs (1E21)";
+    const char *sname = cols->size ? cols->size : "Model Size (B)";
     const char *const *metrics = cols->metrics ? cols->metrics : sc_obs_default_metrics();
     size_t p = cols->metrics ? cols->nmetrics : 0;
     if (!cols->metrics)
@@ -167,7 +169,8 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
     for (size_t j = 0; j < p; j++)
         if ((st = sc_table_require_num(t, metrics[j], &jc[j], err)) != SC_OK) goto done;
     if (cols->target && (st = sc_table_require_num(t, cols->target, &tc, err)) != SC_OK) goto done;
-    long fc = sc_table_find(t, fname), cc = sc_table_find(t, cname);
+    long fc = sc_table_find(t, fname), cc = sc_table_find(t, cname), sc = sc_table_find(t, sname);
+    if (sc >= 0 && sc_table_coltype(t, (size_t)sc) != SC_COL_NUM) sc = -1; /* not numbers: no sizes */
     if (cc >= 0 && (st = sc_table_require_num(t, cname, &(size_t){0}, err)) != SC_OK) goto done;
     size_t nrows = sc_table_nrows(t), n = 0;
     for (size_t i = 0; i < nrows; i++) n += keep == NULL || keep[i];
@@ -182,9 +185,10 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
     d->metric = sc_calloc(p, sizeof(char *));
     d->B = sc_calloc(n * p, sizeof(double));
     d->flops = cc >= 0 ? sc_calloc(n, sizeof(double)) : NULL;
+    d->size = sc >= 0 ? sc_calloc(n, sizeof(double)) : NULL;
     d->y = cols->target ? sc_calloc(n, sizeof(double)) : NULL;
     d->line = sc_calloc(n, sizeof(size_t));
-    if (!d->model || (fc >= 0 && !d->family) || !d->metric || !d->B || (cc >= 0 && !d->flops) ||
+    if (!d->model || (fc >= 0 && !d->family) || !d->metric || !d->B || (cc >= 0 && !d->flops) || (sc >= 0 && !d->size) ||
         (cols->target && !d->y) || !d->line)
         goto oom;
     d->data.n = n;
@@ -218,6 +222,7 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
             d->B[r * p + j] = v;
         }
         if (d->flops) d->flops[r] = sc_table_num(t, (size_t)cc)[i];
+        if (d->size) d->size[r] = sc_table_num(t, (size_t)sc)[i];
         if (d->y) {
             double v = sc_table_num(t, tc)[i] / scale;
             if (chance != 0.0) v = (v - chance) / (1.0 - chance);
@@ -235,6 +240,7 @@ sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
     d->data.metric = (const char *const *)d->metric;
     d->data.B = d->B;
     d->data.flops = d->flops;
+    d->data.size = d->size;
     d->data.y = d->y;
     goto done;
 oom:
