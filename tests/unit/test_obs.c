@@ -103,6 +103,7 @@ static void test_pipeline(void **state)
     assert_true(r->flink != NULL);
     assert_true(isnan(r->fpred[13]));            /* no FLOPs: the baseline cannot score it */
     assert_int_equal(r->fntest, r->ntest - 1);
+    assert_null(r->nlink); /* no sizes given */
     /* Family E has one model: warned, kept in the PCA (its scores are there). */
     assert_true(has_warning(r, "family \"E\" has one model (e1): no efficiency fit; it stays in the PCA"));
     assert_true(isfinite(r->S[14 * 2]));
@@ -110,6 +111,18 @@ static void test_pipeline(void **state)
     assert_true(has_warning(r, "reference family \"Llama-2\" has no increasing efficiency fit: no equivalent FLOPs"));
     assert_int_equal(r->reference, -1);
     sc_obs_result_free(r);
+
+    /* The log-N baseline scores every row with a size, including the one without FLOPs. */
+    double size[N];
+    for (size_t i = 0; i < N; i++) size[i] = isnan(flops[i]) ? 3.0 : flops[i] / 6.0;
+    d.size = size;
+    assert_int_equal(sc_obs_run(&d, &o, &r, &err), SC_OK);
+    assert_non_null(r->nlink);
+    assert_int_equal(r->nntest, r->ntest);
+    assert_true(isfinite(r->npred[13]) && isnan(r->fpred[13]));
+    assert_true(r->nmse_train >= 0 && isfinite(r->nmse_test));
+    sc_obs_result_free(r);
+    d.size = NULL;
 
     /* With family A as the reference, its own models sit on its efficiency line when the line
      * is exact; in general eq. FLOPs = exp((P - intercept) / slope). */
