@@ -386,6 +386,239 @@ SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_e
  * Section: observational scaling laws (Ruan et al. 2024)
  * ========================================================================================== */
 
+/* Observational scaling laws (Ruan, Maddison, Hashimoto, "Observational Scaling Laws and the
+ * Predictability of Language Model Performance", NeurIPS 2024, arXiv 2405.10938). A benchmark
+ * matrix B (models x metrics, values in [0,1]) is imputed, reduced to a few principal
+ * components S (capabilities), and a target metric is linked to S by a floored sigmoid. */
+
+/* --- Iterative low-rank PCA imputation (src/prep/impute.c) --- */
+typedef struct sc_impute_opts {
+    size_t rank;       /* components of the reconstruction; default 1 */
+    double tol;        /* stop when no imputed cell changes by tol or more (standardised units);
+                        * default 1e-4 */
+    size_t max_rounds; /* default 1000 */
+    double lo, hi;     /* clip range after unstandardising; lo > hi or NaN: no clipping;
+                        * default [0, 1] */
+} sc_impute_opts;
+void sc_impute_opts_init(sc_impute_opts *opts);
+
+typedef struct sc_impute_info {
+    size_t nmissing_train, nmissing_test; /* cells imputed */
+    size_t rounds_train, rounds_test;     /* rounds run (0 when nothing was missing) */
+    int converged_train, converged_test;  /* the change criterion was met */
+    double change_train, change_test;     /* largest change of an imputed cell in the last round */
+} sc_impute_info;
+
+/* Fills the NaN cells of train (ntrain x p) in place by iterative rank-r PCA fitted on train
+ * only: standardise with the observed training mean and sd (sd 0 -> 1), fill with the mean,
+ * then repeat {PCA of the filled matrix, overwrite only the missing cells with the rank-r
+ * reconstruction} until the largest change of a missing cell is < tol; unstandardise; clip.
+ * test (ntest x p, may be NULL) is filled with the same standardisation and the final training
+ * components. Errors: SC_ETOOFEW with fewer than 2 training rows or rank >= min(ntrain, p);
+ * SC_EEMPTY when a column has no observed training value (message names column index j+1). A
+ * run that stops at max_rounds returns SC_OK with info->converged_* = 0. */
+SC_NODISCARD sc_status sc_impute_pca(double *train, size_t ntrain, double *test, size_t ntest,
+                                     size_t p, const sc_impute_opts *opts, sc_impute_info *info,
+                                     sc_error *err);
+
+/* --- PCA, mean-centred, not standardised (src/prep/pca.c) --- */
+typedef struct sc_pca {
+    size_t n, p;        /* rows fitted on, variables */
+    size_t k;           /* components kept */
+    size_t nall;        /* components with variance reported: min(n - 1, p) */
+    double *mean;       /* p column means */
+    double *components; /* k x p orthonormal rows; the sign of each is fixed so that its entry
+                         * of largest magnitude is positive */
+    double *variance;   /* nall explained variances (denominator n - 1) */
+    double *ratio;      /* nall explained variance ratios (of the total variance) */
+    double total_variance;
+} sc_pca;
+
+/* Fits k components to X (n x p, no NaN). SC_ETOOFEW when n <= k ("need more models than
+ * components") or k > p or k == 0; SC_EDOMAIN on a non-finite cell. Uses GSL's SVD. */
+SC_NODISCARD sc_status sc_pca_fit(const double *X, size_t n, size_t p, size_t k, sc_pca **out,
+                                  sc_error *err);
+void sc_pca_free(sc_pca *pca);
+/* Scores S (m x k) = (X - mean) components^T for m rows X (m x p). */
+void sc_pca_transform(const sc_pca *pca, const double *X, size_t m, double *S);
+
+/* --- Floored sigmoid link y = (1 - b) sigmoid(w . s + w0) + b (src/methods/obs_link.c) --- */
+typedef struct sc_link_opts {
+    double floor_max;  /* b in [0, floor_max]; default 0.2 */
+    sc_loss loss;      /* SC_LOSS_LS (default) or SC_LOSS_HUBER (iteratively reweighted) */
+    double huber_delta;/* default 0.1 (observation units) */
+    size_t max_iter;   /* per inner Levenberg-Marquardt fit; default 2000 */
+} sc_link_opts;
+void sc_link_opts_init(sc_link_opts *opts);
+
+typedef struct sc_link {
+    size_t k;          /* covariates */
+    size_t n;          /* points fitted */
+    double *w;         /* k slopes */
+    double w0;         /* intercept */
+    double b;          /* floor */
+    double rss;        /* sum of squared residuals at the fit */
+    double loss;       /* objective at the fit (rss, or sum of Huber) */
+    int converged;     /* the inner fit at the chosen floor met its test */
+    size_t evaluations;/* inner fits run (profile over the floor) */
+} sc_link;
+
+/* Fits the link to n points (S: n x k, y: n, no NaN) by least squares with the floor b bounded
+ * to [0, floor_max]: b is profiled (grid, then golden section) and (w0, w) fitted by GSL's
+ * trust-region Levenberg-Marquardt from two starts at each b. SC_ETOOFEW when n < k + 2. */
+SC_NODISCARD sc_status sc_link_fit(const double *S, const double *y, size_t n, size_t k,
+                                   const sc_link_opts *opts, sc_link **out, sc_error *err);
+void sc_link_free(sc_link *link);
+void sc_link_predict(const sc_link *link, const double *S, size_t m, double *y);
+/* The linear predictor P = w . s + w0 of one row s (k values). */
+double sc_link_linear(const sc_link *link, const double *s);
+
+/* --- The observational pipeline on arrays (src/methods/obs.c) --- */
+typedef enum sc_obs_split {
+    SC_OBS_SPLIT_CUTOFF = 0, /* train: FLOPs <= cutoff; models without FLOPs go to test */
+    SC_OBS_SPLIT_TOP = 1,    /* test: the top fraction of models by the target */
+    SC_OBS_SPLIT_GIVEN = 2   /* test: rows with is_test[i] != 0 */
+} sc_obs_split;
+
+typedef struct sc_obs_data {
+    size_t n, p;
+    const char *const *model;   /* n names */
+    const char *const *family;  /* n family names (NULL entries: no family) or NULL */
+    const char *const *metric;  /* p metric names */
+    const double *B;            /* n x p benchmark matrix, NaN = missing */
+    const double *flops;        /* n training FLOPs (any fixed unit), NaN unknown; or NULL */
+    const double *y;            /* n target values, NaN = missing; or NULL (PCA only) */
+    const unsigned char *is_test; /* n, for SC_OBS_SPLIT_GIVEN */
+    const double *size;         /* n parameter counts (any fixed unit), NaN unknown; or NULL */
+} sc_obs_data;
+
+typedef struct sc_obs_opts {
+    size_t k;                  /* components; default 3 */
+    sc_obs_split split;        /* default SC_OBS_SPLIT_CUTOFF */
+    double cutoff;             /* same unit as flops; default 84 (1e21 FLOPs) */
+    double top_fraction;       /* SC_OBS_SPLIT_TOP: default 0.1 (floor(fraction * n) models) */
+    const char *reference_family; /* default "Llama-2" */
+    size_t select_budget;      /* > 0: V-optimal family selection with at most this many models */
+    size_t select_random;      /* > 0: also score this many random family sets of the same size
+                                * (budget - 2 to budget models, reference kept) as a baseline */
+    uint64_t seed;             /* for the random sets; default 1 */
+    sc_impute_opts impute;
+    sc_link_opts link;
+} sc_obs_opts;
+void sc_obs_opts_init(sc_obs_opts *opts);
+
+/* Per-family efficiency: P = slope log C + intercept (natural log of the FLOPs unit). */
+typedef struct sc_obs_family {
+    char *name;
+    size_t nmodels;            /* models of the family in the fit (train and test) */
+    size_t nflops;             /* of them with FLOPs */
+    int fitted;                /* 0 when fewer than 2 models with distinct FLOPs */
+    double slope, intercept;
+} sc_obs_family;
+
+typedef struct sc_obs_result {
+    size_t n, p, k;            /* rows used (target present), metrics, components */
+    size_t *row;               /* n indices into the input rows */
+    unsigned char *is_test;    /* n */
+    size_t ntrain, ntest;
+    double *B;                 /* n x p imputed and clipped matrix */
+    sc_impute_info impute;
+    sc_pca *pca;               /* fitted on the training rows */
+    double *S;                 /* n x k scores */
+    /* Target (absent when data->y == NULL): */
+    sc_link *link;             /* on S */
+    double *pred;              /* n predictions */
+    double *P;                 /* n linear predictors w . S + w0 */
+    double mse_train, mse_test;
+    /* log-FLOPs baseline on the rows with FLOPs (NULL when no flops or too few) */
+    sc_link *flink;
+    double *fpred;             /* n (NaN where FLOPs unknown) */
+    double fmse_train, fmse_test;
+    size_t fntest;             /* test rows the baseline could score */
+    double pc_mse_test_same;   /* PC link test MSE on those same rows */
+    /* log-N (parameters) baseline, likewise (NULL when no sizes or too few) */
+    sc_link *nlink;
+    double *npred;
+    double nmse_train, nmse_test;
+    size_t nntest;
+    double pc_mse_test_same_n; /* PC link test MSE on the rows the log-N baseline scores */
+    /* Family efficiency and equivalent FLOPs (Eq. 7-8): */
+    sc_obs_family *families;
+    size_t nfamilies;
+    long reference;            /* index into families, -1 when not fitted */
+    double *eq_flops;          /* n equivalent FLOPs relative to the reference family or NaN */
+    /* V-optimal selection (select_budget > 0): */
+    size_t nselected_families;
+    char **selected_families;
+    size_t nselected_models;
+    double select_objective;   /* trace(S^T S (S_M^T S_M)^-1) of the chosen set */
+    sc_link *select_link;      /* link fitted on the selected models only */
+    double select_mse_test, select_mse_train;
+    size_t select_searched;    /* subsets evaluated */
+    size_t nrandom;            /* random sets scored (select_random > 0) */
+    double random_mse_median;  /* median test MSE of the link fitted on a random set */
+    double random_mse_mean;
+    size_t random_better;      /* random sets with a lower test MSE than the V-optimal set */
+    /* Warnings (family with one model, non-converged imputation or fit, ...). */
+    char **warnings;
+    size_t nwarnings;
+} sc_obs_result;
+
+/* Runs the pipeline: drops rows whose target is NaN (when y is given), splits, imputes on the
+ * training rows, fits the PCA on the training rows, fits the link and the log-FLOPs baseline on
+ * the training rows, measures train / test MSE, fits family efficiencies and equivalent FLOPs,
+ * and optionally selects families. Errors: SC_ETOOFEW (fewer training models than components
+ * plus one, or than link parameters), SC_EEMPTY (no training row with a target value),
+ * SC_EDOMAIN (B outside [0,1], FLOPs <= 0). */
+SC_NODISCARD sc_status sc_obs_run(const sc_obs_data *data, const sc_obs_opts *opts,
+                                  sc_obs_result **out, sc_error *err);
+void sc_obs_result_free(sc_obs_result *r);
+
+/* The paper's default set-up (see data/obsscaling/SOURCE.md): NULL-terminated lists of the 21
+ * default model families, the 8 default metrics and the 20 models released later (names
+ * without the organisation prefix). */
+const char *const *sc_obs_default_families(void);
+const char *const *sc_obs_default_metrics(void);
+const char *const *sc_obs_later_models(void);
+/* 1 when model ("org/name" or "name") is one of the later models. */
+int sc_obs_is_later_model(const char *model);
+
+/* Inner join of tables on a text key column (rows of the first table whose key is in every
+ * other table, in the first table's order); columns of later tables whose names already exist
+ * are skipped. SC_ENOCOL when a table lacks the key; SC_EDUP on a repeated key. */
+SC_NODISCARD sc_status sc_obs_join(const sc_table *const *tables, size_t ntables,
+                                   const char *key, sc_table **out, sc_error *err);
+
+/* Arrays for sc_obs_run read from a table (owned copies). */
+typedef struct sc_obs_table_data {
+    sc_obs_data data; /* points into the arrays below */
+    char **model, **family, **metric;
+    double *B, *flops, *y, *size;
+    size_t *line;     /* n source lines of the rows (0 when unknown) */
+} sc_obs_table_data;
+
+typedef struct sc_obs_columns {
+    const char *model;   /* default "Model" */
+    const char *family;  /* default "Model Family"; absent column: no families */
+    const char *flops;   /* default "FLOPs (1E21)"; absent column: no FLOPs */
+    const char *size;    /* default "Model Size (B)"; absent column: no sizes */
+    const char *const *metrics; /* PCA inputs; NULL: sc_obs_default_metrics() */
+    size_t nmetrics;
+    const char *target;  /* NULL: no target */
+    double target_scale; /* the target is divided by it; 0 or 1: none */
+    double target_chance;/* then rescaled (y - c) / (1 - c); 0: none */
+    const double *metric_scales; /* nmetrics divisors of the metrics (0 or 1: none), or NULL */
+} sc_obs_columns;
+
+/* Reads the columns from t, keeping the rows where keep[i] != 0 (keep may be NULL). Every
+ * metric and the (rescaled) target must lie in [0, 1]: a value outside gives SC_EDOMAIN at the
+ * cell's file, line and column, naming the column and suggesting a declared scale. Text
+ * metrics give SC_ETYPE; missing columns SC_ENOCOL; an empty selection SC_EEMPTY. */
+SC_NODISCARD sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
+                                             const sc_obs_columns *cols,
+                                             sc_obs_table_data **out, sc_error *err);
+void sc_obs_table_data_free(sc_obs_table_data *d);
+
 /* end of section */
 
 /* ==========================================================================================

@@ -7,5 +7,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_obs(int argc, char **argv);
 
 #endif

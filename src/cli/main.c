@@ -12,6 +12,7 @@ static const cli_command commands[] = {
     {"chain", "correlate each stage of the metric chain with compute, per sample", cmd_chain},
     {"import", "convert lm-evaluation-harness results to a CSV table", cmd_import},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
+    {"obs", "observational scaling laws: capability PCs of public models, sigmoid forecasts", cmd_obs},
 };
 
 static void usage(FILE *f)
