@@ -409,7 +409,8 @@ typedef struct sc_pu_est {
     size_t r;       /* the target number of passes */
     int censored;   /* 1 when passes < r (K_max or budget reached) */
     double pu;      /* r / K, the maximum-likelihood estimate (negative binomial); NaN if censored */
-    double value;   /* the value used in task means: pu, or for a censored instance its
+    double value;   /* the value used in task means: (r-1)/(K-1) (unbiased) when r >= 2, r/K
+                     * when r = 1, or for a censored instance its
                      * median-unbiased value, the p with P(Bin(K, p) <= passes) = 1/2 (never 0) */
     double lo, hi;  /* exact interval at the level asked for. Resolved: two-sided negative-binomial
                      * bounds lo = B^-1(a/2; r, K-r+1), hi = B^-1(1-a/2; r, K-r) (hi = 1 if K = r).

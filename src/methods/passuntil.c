@@ -33,6 +33,30 @@ static gsl_rng *pu_rng(uint64_t seed)
     return r;
 }
 
+/* Quantile of the Beta(a, b) distribution. gsl_cdf_beta_Pinv fails to converge for some
+ * far-tail arguments (e.g. small P with a large b), so its answer is checked against
+ * gsl_cdf_beta_P and, when it is off, replaced by bisection on the logit of x (the CDF is
+ * monotone, and the logit resolves both tails to full relative precision). */
+static double beta_quantile(double P, double a, double b)
+{
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    double x = gsl_cdf_beta_Pinv(P, a, b);
+    int good = isfinite(x) && x >= 0.0 && x <= 1.0 &&
+               fabs(gsl_cdf_beta_P(x, a, b) - P) <= 1e-10 * (P < 0.5 ? P : 1.0 - P);
+    if (!good) {
+        double lo = -745.0, hi = 40.0;
+        for (int it = 0; it < 200 && hi - lo > 1e-13 * (1.0 + fabs(lo)); it++) {
+            double mid = 0.5 * (lo + hi);
+            double xm = 1.0 / (1.0 + exp(-mid));
+            if (gsl_cdf_beta_P(xm, a, b) < P) lo = mid;
+            else hi = mid;
+        }
+        x = 1.0 / (1.0 + exp(-0.5 * (lo + hi)));
+    }
+    gsl_set_error_handler(old);
+    return x;
+}
+
 /* log(-log p): the space of the task law. */
 static double loglog(double p)
 {
@@ -67,9 +91,13 @@ sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax, dou
          * construction for inverse sampling). */
         out->censored = 0;
         out->pu = c / K;
-        out->value = out->pu;
-        out->lo = gsl_cdf_beta_Pinv(a / 2.0, c, K - c + 1.0);
-        out->hi = draws == r ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a / 2.0, c, K - c);
+        /* For means over instances the unbiased (r - 1) / (K - 1) (Haldane 1945; the MVUE for
+         * inverse binomial sampling) is used when r >= 2: r / K is biased upwards, by a factor
+         * near r / (r - 1) for small p. With r = 1 no unbiased estimate exists and r / K is
+         * used (its mean overstates small pass rates: sample with r >= 2 for task means). */
+        out->value = r >= 2 ? (c - 1.0) / (K - 1.0) : out->pu;
+        out->lo = beta_quantile(a / 2.0, c, K - c + 1.0);
+        out->hi = draws == r ? 1.0 : beta_quantile(1.0 - a / 2.0, c, K - c);
     } else {
         /* Censored: fewer than r passes in K draws. The one-sided upper bound solves
          * P(Bin(K, p) <= c) = 1 - level; the value used in means is the median-unbiased p,
@@ -81,8 +109,8 @@ sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax, dou
             out->hi = 1.0;
             out->value = pow(0.5, 1.0 / K);
         } else {
-            out->hi = gsl_cdf_beta_Pinv(level, c + 1.0, K - c);
-            out->value = gsl_cdf_beta_Pinv(0.5, c + 1.0, K - c);
+            out->hi = beta_quantile(level, c + 1.0, K - c);
+            out->value = beta_quantile(0.5, c + 1.0, K - c);
         }
     }
     return SC_OK;

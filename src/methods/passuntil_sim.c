@@ -73,19 +73,25 @@ sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *instances, size
     sc_pu_sched *s = NULL;
     SC_TRY(sc_pu_sched_new(instances, S, r, kmax, budget, &s, err));
     double *p = sc_malloc_array(S, sizeof *p);
-    if (!p) {
+    uint64_t *hi = sc_malloc_array(S, sizeof *hi);
+    if (!p || !hi) {
+        free(p);
+        free(hi);
         sc_pu_sched_free(s);
         return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    for (size_t i = 0; i < S; i++) p[i] = sc_pu_sim_p(sim, instances[i], N);
     uint64_t nb;
     memcpy(&nb, &N, sizeof nb);
     uint64_t h0 = mix64(sim->seed ^ 0xd1b54a32d192ed03ULL);
+    /* The same stream as sc_pu_sim_draw, with the per-instance part hashed once. */
+    for (size_t i = 0; i < S; i++) {
+        p[i] = sc_pu_sim_p(sim, instances[i], N);
+        hi[i] = mix64(mix64(h0 ^ fnv1a(instances[i])) ^ nb);
+    }
     size_t i, k;
     sc_status st = SC_OK;
     while (st == SC_OK && sc_pu_sched_next(s, &i, &k)) {
-        uint64_t h = mix64(mix64(h0 ^ fnv1a(instances[i])) ^ nb);
-        int pass = unif(mix64(h ^ k)) < p[i];
+        int pass = unif(mix64(hi[i] ^ k)) < p[i];
         st = sc_pu_sched_record(s, i, k, pass ? SC_PU_PASS : SC_PU_FAIL, NULL, err);
     }
     for (size_t j = 0; st == SC_OK && j < S; j++) {
@@ -94,6 +100,7 @@ sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *instances, size
         st = sc_pu_estimate(K, c, r, kmax, level, &est[j], err);
     }
     free(p);
+    free(hi);
     sc_pu_sched_free(s);
     return st;
 }
