@@ -9,6 +9,8 @@
 /* One line per command, in the order `scalecast --help` lists them. */
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
+    {"passuntil", "PassUntil: sample until pass, tiny pass rates, task law, emergence test",
+     cmd_passuntil},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
