@@ -201,17 +201,24 @@ static int load_csv(pu_data *d, const char *path)
             }
             cens = c == 1.0;
         }
+        if (r > K) {
+            sc_table_cell_pos(t, i, jr, &line, &col);
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: passes r (%zu) > draws K (%zu)", src, line, col, r, K);
+            break;
+        }
+        if (!cens && r == 0) {
+            sc_table_cell_pos(t, i, jr, &line, &col);
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: r < 1 in a row that is not censored (no pass: "
+                          "add a censored column with 1)", src, line, col);
+            break;
+        }
         /* A resolved row: r passes, the r-th on draw K. A censored row: r passes in K draws and
          * sampling stopped (target r + 1 stands for "more than r"). */
         sc_pu_est e;
         sc_status st = sc_pu_estimate(K, r, cens ? r + 1 : r, K, d->level, &e, &err);
         if (st != SC_OK) {
-            sc_table_cell_pos(t, i, r > K ? jr : jK, &line, &col);
-            if (!cens && r == 0)
-                rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: r < 1 in a row that is not censored (no pass: "
-                              "add a censored column with 1)", src, line, col);
-            else
-                rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: %s", src, line, col, err.message);
+            sc_table_cell_pos(t, i, jK, &line, &col);
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: %s", src, line, col, err.message);
             break;
         }
         const char *model = jm >= 0 && sc_table_coltype(t, (size_t)jm) == SC_COL_TEXT
