@@ -6,5 +6,6 @@
 int cmd_fit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_passuntil(int argc, char **argv);
+int cmd_passk(int argc, char **argv);
 
 #endif

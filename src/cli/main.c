@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"passuntil", "PassUntil: sample until pass, tiny pass rates, task law, emergence test",
      cmd_passuntil},
+    {"passk", "fit the pass@k law (Krajewski et al. Eq. 5) and test it on held-out runs", cmd_passk},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
