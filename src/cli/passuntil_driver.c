@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -271,7 +272,9 @@ int pu_sample_main(int argc, char **argv)
     pu_log log;
     memset(&log, 0, sizeof log);
     FILE *lf = NULL;
-    if (access(log_path, F_OK) == 0) {
+    struct stat lst;
+    /* An existing, non-empty log is resumed (an empty one was cut before its header). */
+    if (stat(log_path, &lst) == 0 && lst.st_size > 0) {
         /* Resume: the log must describe the same run. */
         if ((rc = pu_log_load(log_path, &budget, &log))) goto done;
         const char *what = NULL;
