@@ -39,7 +39,7 @@ static const char *fit_extra =
     "  --holdout H      leave the H largest sizes out of the fit and predict them (default 0)\n"
     "  --predict N      also predict the task PU at size N (repeatable)\n"
     "  --instance-level also fit each instance's own law and average their predictions\n";
-static const char *estimate_extra = "  --instances      print every instance's estimate too\n";
+static const char *estimate_extra = "  --per-instance   print every instance's estimate too\n";
 
 typedef struct pu_row {
     char *inst, *model;
@@ -272,6 +272,8 @@ static int build_ladder(const pu_data *d, ladder *l)
     l->inst = calloc(d->n, sizeof *l->inst);
     if (!Ns || !l->inst) {
         free(Ns);
+        free(l->inst);
+        l->inst = NULL;
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     }
     for (size_t i = 0; i < d->n; i++) Ns[i] = d->rows[i].N;
@@ -280,6 +282,8 @@ static int build_ladder(const pu_data *d, ladder *l)
     for (size_t i = 0; i < d->n; i++)
         if (isnan(Ns[i])) {
             free(Ns);
+            free(l->inst);
+            l->inst = NULL;
             return cli_fail(SC_EXIT_DATA, "a run log has no model size: give --size to sample");
         } else if (M == 0 || Ns[i] != Ns[M - 1]) Ns[M++] = Ns[i];
     l->N = Ns;
@@ -382,7 +386,7 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
             o->npredict++;
         } else if (is_fit && cli_flag(&a, "--instance-level")) {
             o->instance_level = 1;
-        } else if (strcmp(sub, "estimate") == 0 && cli_flag(&a, "--instances")) {
+        } else if (strcmp(sub, "estimate") == 0 && cli_flag(&a, "--per-instance")) {
             o->show_instances = 1;
         } else if (a.positional) {
             (*paths)[(*npaths)++] = (char *)a.positional;
