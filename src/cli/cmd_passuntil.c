@@ -38,7 +38,9 @@ static const char *read_help =
 static const char *fit_extra =
     "  --holdout H      leave the H largest sizes out of the fit and predict them (default 0)\n"
     "  --predict N      also predict the task PU at size N (repeatable)\n"
-    "  --instance-level also fit each instance's own law and average their predictions\n";
+    "  --instance-level also fit each instance's own law and average their predictions\n"
+    "  --json           print the result as one JSON object\n";
+static const char *classify_extra = "  --json           print the result as one JSON object\n";
 static const char *estimate_extra = "  --per-instance   print every instance's estimate too\n";
 
 typedef struct pu_row {
@@ -346,7 +348,7 @@ typedef struct read_opts {
     size_t holdout;
     double predict[16];
     size_t npredict;
-    int instance_level, show_instances;
+    int instance_level, show_instances, json;
 } read_opts;
 
 static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char ***paths,
@@ -367,7 +369,8 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             printf("usage: scalecast passuntil %s INPUT... [options]\n", sub);
             fputs(read_help, stdout);
-            fputs(is_fit ? fit_extra : strcmp(sub, "estimate") == 0 ? estimate_extra : "", stdout);
+            fputs(is_fit ? fit_extra : strcmp(sub, "estimate") == 0 ? estimate_extra : classify_extra,
+                  stdout);
             return -1;
         } else if (cli_opt(&a, "--level", &v)) {
             if (!a.error && (rc = cli_parse_double("--level", v, &o->level))) return rc;
@@ -384,6 +387,8 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
             if (!(o->predict[o->npredict] > 0.0))
                 return cli_fail(SC_EXIT_USAGE, "--predict: model size must be > 0, got %s", v);
             o->npredict++;
+        } else if (strcmp(sub, "estimate") != 0 && cli_flag(&a, "--json")) {
+            o->json = 1;
         } else if (is_fit && cli_flag(&a, "--instance-level")) {
             o->instance_level = 1;
         } else if (strcmp(sub, "estimate") == 0 && cli_flag(&a, "--per-instance")) {
@@ -433,6 +438,89 @@ static int run_estimate(const ladder *l, const read_opts *o)
     return 0;
 }
 
+static void json_pair(const char *key, double a, double b)
+{
+    printf("\"%s\":[", key);
+    cli_json_number(stdout, a);
+    putchar(',');
+    cli_json_number(stdout, b);
+    putchar(']');
+}
+
+/* The fit as one JSON object (numbers round-trip; NaN is null). */
+static int fit_json(const ladder *l, const read_opts *o, const sc_pu_fit *fit, const sc_pu_est *tr,
+                    size_t M)
+{
+    sc_pu_inst_fit *ifit = NULL;
+    sc_error err;
+    sc_error_clear(&err);
+    if (o->instance_level && sc_pu_fit_instances(l->N, M, tr, l->S, &ifit, &err) != SC_OK)
+        return cli_report(&err);
+    printf("{\"law\":\"log(-log PU) = log c - alpha log N\",\"level\":");
+    cli_json_number(stdout, o->level);
+    printf(",\"sizes_fitted\":%zu,\"instances\":%zu,\"alpha\":", M, l->S);
+    cli_json_number(stdout, fit->alpha);
+    putchar(',');
+    json_pair("alpha_t", fit->alpha_lo, fit->alpha_hi);
+    putchar(',');
+    json_pair("alpha_bootstrap", fit->alpha_blo, fit->alpha_bhi);
+    printf(",\"log_c\":");
+    cli_json_number(stdout, fit->logc);
+    printf(",\"chi2\":");
+    cli_json_number(stdout, fit->chi2);
+    printf(",\"dof\":%zu,\"sizes\":[", fit->dof);
+    for (size_t m = 0; m < M; m++) {
+        printf("%s{\"N\":", m ? "," : "");
+        cli_json_number(stdout, l->N[m]);
+        printf(",\"pu\":");
+        cli_json_number(stdout, fit->task[m].pu);
+        putchar(',');
+        json_pair("interval", fit->task[m].lo, fit->task[m].hi);
+        printf(",\"censored\":%zu,\"loglog\":", fit->task[m].ncensored);
+        cli_json_number(stdout, fit->F[m]);
+        printf(",\"sd\":");
+        cli_json_number(stdout, fit->sdF[m]);
+        putchar('}');
+    }
+    printf("],\"predictions\":[");
+    sc_pu_est *col = malloc(l->S * sizeof *col);
+    for (size_t k = 0; k < o->holdout + o->npredict; k++) {
+        double N = k < o->holdout ? l->N[M + k] : o->predict[k - o->holdout];
+        double p, lo, hi, blo, bhi;
+        sc_pu_fit_predict(fit, N, &p, &lo, &hi, &blo, &bhi);
+        printf("%s{\"N\":", k ? "," : "");
+        cli_json_number(stdout, N);
+        printf(",\"pu\":");
+        cli_json_number(stdout, p);
+        putchar(',');
+        json_pair("t", lo, hi);
+        putchar(',');
+        json_pair("bootstrap", blo, bhi);
+        if (k < o->holdout && col) {
+            for (size_t s = 0; s < l->S; s++) col[s] = l->est[s * l->M + M + k];
+            sc_pu_task t;
+            if (sc_pu_task_estimate(col, l->S, o->B, o->seed, o->level, &t, NULL) == SC_OK) {
+                printf(",\"observed\":");
+                cli_json_number(stdout, t.pu);
+            }
+        }
+        if (ifit) {
+            printf(",\"instance_level\":");
+            cli_json_number(stdout, sc_pu_inst_predict(ifit, N));
+        }
+        putchar('}');
+    }
+    free(col);
+    printf("]");
+    if (ifit)
+        printf(",\"instance_fits\":{\"own\":%zu,\"alpha_fixed\":%zu,\"bounded\":%zu,"
+               "\"violations\":%zu}",
+               ifit->nfull, ifit->npartial, ifit->nbounded, ifit->nviolations);
+    printf("}\n");
+    sc_pu_inst_fit_free(ifit);
+    return 0;
+}
+
 static int run_fit(const ladder *l, const read_opts *o)
 {
     if (o->holdout >= l->M)
@@ -449,6 +537,12 @@ static int run_fit(const ladder *l, const read_opts *o)
     if (sc_pu_fit_task(l->N, M, tr, l->S, &fo, &fit, &err) != SC_OK) {
         free(tr);
         return cli_report(&err);
+    }
+    if (o->json) {
+        int rc = fit_json(l, o, fit, tr, M);
+        sc_pu_fit_free(fit);
+        free(tr);
+        return rc;
     }
     double pct = 100.0 * o->level;
     printf("task law (Hu et al. 2024): PU(N) = exp(-c N^-alpha), weighted least squares on "
@@ -515,6 +609,24 @@ static int run_classify(const ladder *l, const read_opts *o)
     sc_error err;
     sc_error_clear(&err);
     if (sc_pu_classify(l->N, l->M, l->est, l->S, &fo, &e, &err) != SC_OK) return cli_report(&err);
+    if (o->json) {
+        printf("{\"sizes\":%zu,\"instances\":%zu,\"aic\":", l->M, l->S);
+        printf("{\"line\":");
+        cli_json_number(stdout, e.aic_line);
+        printf(",\"quadratic\":");
+        cli_json_number(stdout, e.aic_quad);
+        printf("},\"bic\":{\"line\":");
+        cli_json_number(stdout, e.bic_line);
+        printf(",\"quadratic\":");
+        cli_json_number(stdout, e.bic_quad);
+        printf("},\"curvature\":");
+        cli_json_number(stdout, e.curv);
+        putchar(',');
+        json_pair("curvature_bootstrap", e.curv_lo, e.curv_hi);
+        printf(",\"class\":\"%s\"}\n",
+               e.cls == SC_PU_LINEAR ? "linear" : e.cls == SC_PU_CONVEX ? "convex" : "concave");
+        return 0;
+    }
     printf("emergence test (Hu et al. 2024): log(-log PU) against log N, %zu sizes x %zu instances\n",
            l->M, l->S);
     printf("AIC  line %.4g   quadratic %.4g\n", e.aic_line, e.aic_quad);
