@@ -353,7 +353,10 @@ int pu_sample_main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &set, &orig);
 
     slot *slots = calloc(jobs, sizeof *slots);
-    if (!slots) {
+    unsigned char *warned = calloc(log.S, 1);
+    if (!slots || !warned) {
+        free(slots);
+        free(warned);
         rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
         goto restore;
     }
@@ -412,7 +415,11 @@ int pu_sample_main(int argc, char **argv)
                 rc = cli_report(&err);
                 break;
             }
-            if (o == SC_PU_ERROR) cli_warn("instance %s: draw %zu: %s", name, slots[k].draw, msg);
+            /* One warning per instance: draws already in flight may fail the same way. */
+            if (o == SC_PU_ERROR && !warned[slots[k].inst]) {
+                cli_warn("instance %s: draw %zu: %s", name, slots[k].draw, msg);
+                warned[slots[k].inst] = 1;
+            }
             ran++;
             slots[k] = slots[--nrun];
         }
@@ -439,6 +446,7 @@ int pu_sample_main(int argc, char **argv)
     }
     if (tty) fputs("\r\033[K", stderr);
     free(slots);
+    free(warned);
     cli_info("%llu draws run", (unsigned long long)ran);
     if (!rc) print_summary(&log, level);
 restore:
