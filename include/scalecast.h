@@ -843,6 +843,202 @@ SC_NODISCARD sc_status sc_chain_aggregate(const double *log10c, const double *me
  * Section: PassUntil and pass@k (Hu et al. 2024)
  * ========================================================================================== */
 
+/* pass@k, the unbiased estimator of Chen et al. 2021 (Eq. 1): from n samples of which c are
+ * correct, pass@k = 1 - C(n-c, k) / C(n, k), computed as the product
+ * 1 - prod_{i=n-c+1}^{n} (1 - k / i), which is exact for c = 0 (0) and c = n (1).
+ * Errors (SC_EDOMAIN): k = 0, n = 0, c > n, k > n ("k > n: pass@k needs at least k samples"). */
+SC_NODISCARD sc_status sc_passk(size_t n, size_t c, size_t k, double *out, sc_error *err);
+
+/* One instance of a task, sampled until r passes (Hu et al. 2024, PassUntil) or K_max draws.
+ * draws K counts the draws up to and including the r-th pass; passes is the number of passes
+ * among them (= r when resolved, < r when censored because K_max or a budget was reached). */
+typedef struct sc_pu_est {
+    size_t draws;   /* K */
+    size_t passes;  /* passes among the K draws */
+    size_t r;       /* the target number of passes */
+    int censored;   /* 1 when passes < r (K_max or budget reached) */
+    double pu;      /* r / K, the maximum-likelihood estimate (negative binomial); NaN if censored */
+    double value;   /* the value used in task means: (r-1)/(K-1) (unbiased) when r >= 2, r/K
+                     * when r = 1, or for a censored instance its
+                     * median-unbiased value, the p with P(Bin(K, p) <= passes) = 1/2 (never 0) */
+    double lo, hi;  /* exact interval at the level asked for. Resolved: two-sided negative-binomial
+                     * bounds lo = B^-1(a/2; r, K-r+1), hi = B^-1(1-a/2; r, K-r) (hi = 1 if K = r).
+                     * Censored: lo = 0 and hi the one-sided upper bound B^-1(level; c+1, K-c). */
+} sc_pu_est;
+
+/* Estimate and exact interval for one instance. Errors (SC_EDOMAIN, message names the value):
+ * r < 1, kmax < r, draws > kmax, draws = 0, passes > draws, passes > r, level outside (0, 1). */
+SC_NODISCARD sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax,
+                                      double level, sc_pu_est *out, sc_error *err);
+
+/* Task level: PU = mean of instance values over S instances, with a percentile bootstrap interval
+ * over instances (B resamples, replicate b seeded from (seed, b) only). ncensored counts
+ * censored instances (their value is not a point estimate: see sc_pu_est.value). */
+typedef struct sc_pu_task {
+    size_t S, ncensored;
+    double pu, lo, hi;
+    double sd_loglog; /* standard deviation of log(-log PU), used as the weight of this size */
+} sc_pu_task;
+SC_NODISCARD sc_status sc_pu_task_estimate(const sc_pu_est *inst, size_t S, size_t B,
+                                           uint64_t seed, double level, sc_pu_task *out,
+                                           sc_error *err);
+
+/* The task law of Hu et al. 2024 (Eq. 3): PU(N) = exp(-c N^-alpha), fitted as
+ * log(-log PU) = log c - alpha log N by weighted least squares over M model sizes, weights
+ * 1 / sd_loglog^2 of each size's task estimate. est is S x M (row s = instance s, column m = size
+ * N[m]); sizes need not be sorted. With quadratic = 1 the fit adds a term b2 (log N - xbar)^2
+ * (the emergence test). Intervals: t intervals from the covariance (scaled by chi2/dof when it
+ * exceeds 1) and percentile intervals from B bootstrap resamples of instances (the same
+ * instances at every size). */
+typedef struct sc_pu_fit {
+    size_t M, S, p;    /* sizes, instances, parameters (2 or 3) */
+    double xbar;       /* mean log N of the sizes used (the quadratic is centred there) */
+    double beta[3];    /* F(x) = beta0 + beta1 (x - xbar) + beta2 (x - xbar)^2, x = log N */
+    double cov[9];     /* p x p covariance of beta (scaled) */
+    double logc, alpha;/* the law in the paper's form (from beta0, beta1; linear fit only) */
+    double chi2;       /* weighted residual sum of squares */
+    size_t dof;        /* M - p */
+    double scale;      /* max(1, chi2 / dof): the factor applied to the covariance */
+    double level;
+    double alpha_lo, alpha_hi;   /* t interval of alpha (= -beta1) */
+    double alpha_blo, alpha_bhi; /* bootstrap interval of alpha */
+    double *N, *F, *sdF;         /* M sizes, log(-log PU) and its sd */
+    sc_pu_task *task;            /* M task estimates */
+    size_t B, bfailed;
+    double *boot;                /* B x p replicate beta (NaN rows for failed replicates) */
+} sc_pu_fit;
+
+typedef struct sc_pu_fit_opts {
+    double level;   /* interval level, e.g. 0.9 (0 = 0.9) */
+    size_t B;       /* bootstrap resamples (0 = 1000) */
+    uint64_t seed;
+    int quadratic;
+} sc_pu_fit_opts;
+
+/* Errors: SC_ETOOFEW when M < p + 1; SC_EDOMAIN when a size has PU = 1 (every instance passed
+ * on its first r draws: log(-log PU) undefined) or N <= 0. */
+SC_NODISCARD sc_status sc_pu_fit_task(const double *N, size_t M, const sc_pu_est *est, size_t S,
+                                      const sc_pu_fit_opts *opts, sc_pu_fit **out,
+                                      sc_error *err);
+void sc_pu_fit_free(sc_pu_fit *fit);
+/* Predicted task PU at size N with its t interval (from the covariance) and its bootstrap
+ * percentile interval; any of the outputs may be NULL. */
+void sc_pu_fit_predict(const sc_pu_fit *fit, double N, double *pu, double *lo, double *hi,
+                       double *blo, double *bhi);
+
+/* Instance-level law (Hu et al. 2024): each instance's own (c_s, alpha_s) from its resolved
+ * sizes; the task prediction is the mean of instance predictions. Censored points are handled
+ * explicitly: they are left out of the instance's fit and checked afterwards (a fitted law above
+ * a censored upper bound is counted in nviolations). An instance with fewer than 3 resolved
+ * sizes keeps alpha fixed at the median alpha of the fully fitted instances and fits only its
+ * log c (weighted mean); with no resolved size its log c is set so that the law passes through
+ * its tightest upper bound, so its prediction is an upper bound (counted in nbounded). */
+typedef struct sc_pu_inst_fit {
+    size_t S;
+    double *logc, *alpha;  /* S per-instance parameters */
+    int *kind;             /* S: 2 = own law, 1 = alpha fixed, 0 = upper bound only */
+    size_t nfull, npartial, nbounded, nviolations;
+    double alpha_median;
+} sc_pu_inst_fit;
+SC_NODISCARD sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est,
+                                           size_t S, sc_pu_inst_fit **out, sc_error *err);
+void sc_pu_inst_fit_free(sc_pu_inst_fit *fit);
+/* Mean over instances of exp(-c_s N^-alpha_s). */
+double sc_pu_inst_predict(const sc_pu_inst_fit *fit, double N);
+
+/* Emergence test (Hu et al. 2024, Sec. 5): log(-log PU) against log N as a line and as a
+ * quadratic, compared by AIC and BIC (Gaussian likelihood, weights known up to a scale); the
+ * curvature beta2 with its bootstrap interval over instances. Classified as curved only when
+ * AIC and BIC both prefer the quadratic and the interval excludes 0: convex (beta2 > 0,
+ * sub-scaling, as for multi-step tasks -log PU = sum_i c_i N^-alpha_i) or concave (beta2 < 0,
+ * accelerated emergence). Needs M >= 5 sizes. */
+typedef enum sc_pu_class {
+    SC_PU_LINEAR = 0,  /* scaling-law growth */
+    SC_PU_CONVEX = 1,  /* sub-scaling */
+    SC_PU_CONCAVE = 2  /* accelerated emergence */
+} sc_pu_class;
+typedef struct sc_pu_emergence {
+    double aic_line, aic_quad, bic_line, bic_quad;
+    double curv, curv_lo, curv_hi;
+    sc_pu_class cls;
+} sc_pu_emergence;
+SC_NODISCARD sc_status sc_pu_classify(const double *N, size_t M, const sc_pu_est *est, size_t S,
+                                      const sc_pu_fit_opts *opts, sc_pu_emergence *out,
+                                      sc_error *err);
+const char *sc_pu_class_name(sc_pu_class c);
+
+/* The sampling schedule behind `scalecast passuntil sample` (no processes here: the caller runs
+ * the draws). Instances are sampled until r passes or kmax draws; a total budget of draws goes
+ * first to the unresolved instances with the fewest draws (ties: lowest index). Outcomes may
+ * arrive in any order; an instance's result uses only the draws 1..K before its r-th pass, so it
+ * does not depend on the order or on the number of parallel draws (unless the budget binds). */
+typedef struct sc_pu_sched sc_pu_sched;
+typedef enum sc_pu_outcome { SC_PU_FAIL = 0, SC_PU_PASS = 1, SC_PU_ERROR = 2 } sc_pu_outcome;
+typedef enum sc_pu_state {
+    SC_PU_RUNNING = 0,
+    SC_PU_RESOLVED = 1, /* r passes */
+    SC_PU_CENSORED = 2, /* kmax or the budget reached first */
+    SC_PU_FAILED = 3    /* a draw ended in an error before the instance resolved */
+} sc_pu_state;
+
+/* Errors: r < 1, kmax < r, S = 0, duplicate instance names (SC_EDUP). budget 0 = S * kmax. */
+SC_NODISCARD sc_status sc_pu_sched_new(const char *const *instances, size_t S, size_t r,
+                                       size_t kmax, uint64_t budget, sc_pu_sched **out,
+                                       sc_error *err);
+void sc_pu_sched_free(sc_pu_sched *s);
+/* Index of an instance by name; SC_ENOCOL "unknown instance "x"" otherwise. */
+SC_NODISCARD sc_status sc_pu_sched_find(const sc_pu_sched *s, const char *name, size_t *inst,
+                                        sc_error *err);
+/* The next draw to run (1-based draw number); returns 0 when none can start now. */
+int sc_pu_sched_next(sc_pu_sched *s, size_t *inst, size_t *draw);
+/* Records the outcome of a draw (issued by sc_pu_sched_next, or read back from a log). msg (may
+ * be NULL) explains an error. Errors: draw 0 or > kmax (SC_EDOMAIN), recorded twice (SC_EDUP). */
+SC_NODISCARD sc_status sc_pu_sched_record(sc_pu_sched *s, size_t inst, size_t draw,
+                                          sc_pu_outcome o, const char *msg, sc_error *err);
+/* Forgets that a draw was issued without recording it (e.g. its process could not start). */
+void sc_pu_sched_cancel(sc_pu_sched *s, size_t inst, size_t draw);
+/* 1 when every instance is finished and no issued draw is outstanding. */
+int sc_pu_sched_done(const sc_pu_sched *s);
+size_t sc_pu_sched_count(const sc_pu_sched *s);      /* instances */
+uint64_t sc_pu_sched_issued(const sc_pu_sched *s);   /* draws issued or recorded */
+size_t sc_pu_sched_running(const sc_pu_sched *s);    /* draws issued and not yet recorded */
+const char *sc_pu_sched_name(const sc_pu_sched *s, size_t inst);
+/* State of an instance; draws, passes as for sc_pu_est; msg (may be NULL) is the first error's
+ * message (borrowed). While running, draws is the length of the completed prefix. */
+sc_pu_state sc_pu_sched_state(const sc_pu_sched *s, size_t inst, size_t *draws, size_t *passes,
+                              const char **msg, size_t *error_draw);
+
+/* A simulated task for tests and demonstrations: each instance's pass probability at size N is
+ * one of (Hu et al. 2024, Sec. 5):
+ *   SC_PU_SIM_LAW:       p = exp(-c N^-alpha)
+ *   SC_PU_SIM_MULTISTEP: p = exp(-sum_i c_i N^-alpha_i)          (convex: sub-scaling)
+ *   SC_PU_SIM_MIXTURE:   p = sum_i w_i exp(-c_i N^-alpha_i)      (concave: a circuit takes over)
+ * with per-instance log c_i and alpha_i jittered by normal deviates (sd_logc, sd_alpha) derived
+ * from a hash of (seed, instance name). Draw outcomes are a hash of (seed, instance, N, draw), so
+ * a draw's outcome never depends on when or where it runs. */
+typedef enum sc_pu_sim_kind {
+    SC_PU_SIM_LAW = 0, SC_PU_SIM_MULTISTEP = 1, SC_PU_SIM_MIXTURE = 2
+} sc_pu_sim_kind;
+typedef struct sc_pu_sim {
+    sc_pu_sim_kind kind;
+    size_t nterms;        /* 1..4 */
+    double c[4], alpha[4], w[4];
+    double sd_logc, sd_alpha;
+    uint64_t seed;
+} sc_pu_sim;
+/* The true pass probability of an instance at N. */
+double sc_pu_sim_p(const sc_pu_sim *sim, const char *instance, double N);
+/* The true instance parameters of term t (after jitter). */
+void sc_pu_sim_params(const sc_pu_sim *sim, const char *instance, size_t t, double *c,
+                      double *alpha);
+/* 1 (pass) or 0 (fail) for draw number draw (1-based) of an instance at size N. */
+int sc_pu_sim_draw(const sc_pu_sim *sim, const char *instance, double N, uint64_t draw);
+/* Runs the schedule in process with simulated outcomes for S instances at size N: fills est (S)
+ * at the given level. */
+SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *instances,
+                                     size_t S, double N, size_t r, size_t kmax, uint64_t budget,
+                                     double level, sc_pu_est *est, sc_error *err);
+
 /* end of section */
 
 #ifdef __cplusplus
