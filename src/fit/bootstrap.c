@@ -118,6 +118,9 @@ sc_status sc_bootstrap(const sc_law *law, const double *x, const double *y, size
     if (out != NULL) *out = NULL;
     if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_bootstrap: law, x, y and out are required");
+    if (law->f == NULL || law->nparam == 0 || law->nx == 0)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
+                       law->name ? law->name : "?");
     if (B == 0) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "bootstrap: B must be > 0");
     sc_gsl_quiet();
     sc_fit_opts opts;

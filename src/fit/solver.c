@@ -158,7 +158,6 @@ static sc_status lm_size(sc_solver *s, size_t n)
 sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out)
 {
     *out = NULL;
-    sc_gsl_quiet();
     sc_solver *s = calloc(1, sizeof *s);
     if (s == NULL) return SC_ENOMEM;
     s->p = p;
