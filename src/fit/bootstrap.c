@@ -85,7 +85,6 @@ static void clusters_free(clusters *c)
 
 /* Per-thread buffers of one replicate: the resampled data set. */
 typedef struct replica {
-    size_t cap;
     double *x, *xp, *yf, *w;
     double *cnt; /* multiplicity of each of the n points */
 } replica;
@@ -98,7 +97,6 @@ static sc_status replica_alloc(replica *r, size_t n, size_t nx, size_t nxp)
     r->w = sc_malloc_array(n, sizeof(double));
     r->cnt = sc_malloc_array(n, sizeof(double));
     if (!r->x || !r->xp || !r->yf || !r->w || !r->cnt) return SC_ENOMEM;
-    r->cap = n;
     return SC_OK;
 }
 
