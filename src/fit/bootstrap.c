@@ -85,7 +85,6 @@ static void clusters_free(clusters *c)
 
 /* Per-thread buffers of one replicate: the resampled data set. */
 typedef struct replica {
-    size_t cap;
     double *x, *xp, *yf, *w;
     double *cnt; /* multiplicity of each of the n points */
 } replica;
@@ -98,7 +97,6 @@ static sc_status replica_alloc(replica *r, size_t n, size_t nx, size_t nxp)
     r->w = sc_malloc_array(n, sizeof(double));
     r->cnt = sc_malloc_array(n, sizeof(double));
     if (!r->x || !r->xp || !r->yf || !r->w || !r->cnt) return SC_ENOMEM;
-    r->cap = n;
     return SC_OK;
 }
 
@@ -118,6 +116,9 @@ sc_status sc_bootstrap(const sc_law *law, const double *x, const double *y, size
     if (out != NULL) *out = NULL;
     if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_bootstrap: law, x, y and out are required");
+    if (law->f == NULL || law->nparam == 0 || law->nx == 0)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
+                       law->name ? law->name : "?");
     if (B == 0) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "bootstrap: B must be > 0");
     sc_gsl_quiet();
     sc_fit_opts opts;

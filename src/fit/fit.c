@@ -115,8 +115,8 @@ sc_status sc_fit_resolve_starts(const sc_law *law, const double *x, const double
         for (size_t j = 0; j < p; j++)
             if (!(isfinite(opts->lo[j]) && isfinite(opts->hi[j]) && opts->lo[j] <= opts->hi[j]))
                 return sc_fail(err, SC_EINVAL, NULL, 0, 0,
-                               "random start box: parameter %s needs finite lo <= hi",
-                               law->param_names[j]);
+                               "random start box: parameter %zu (%s) needs finite lo <= hi",
+                               j + 1, law->param_names ? law->param_names[j] : "?");
         k = opts->nrandom;
         s = sc_malloc_array(k, p * sizeof(double));
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -272,6 +272,9 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     if (out != NULL) *out = NULL;
     if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_fit_run: law, x, y and out are required");
+    if (law->f == NULL || law->nparam == 0 || law->nx == 0)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
+                       law->name ? law->name : "?");
     sc_gsl_quiet();
     sc_fit_opts opts;
     if (opts_in != NULL)

@@ -82,13 +82,6 @@ void sc_problem_eval(const sc_problem *pb, const double *theta, size_t i0, size_
 #define SC_OBJ_BUF(p) (SC_CHUNK * ((p) + 6) + (p))
 double sc_problem_objective(const sc_problem *pb, const double *theta, double *grad, double *buf);
 
-/* Huber function of Huber (1964): r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond. */
-static inline double sc_huber(double r, double delta)
-{
-    double a = r < 0 ? -r : r;
-    return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-}
-
 /* Data prepared for a problem: observations in fit space and transformed covariates. */
 typedef struct sc_prepared {
     double *yf; /* n */

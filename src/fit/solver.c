@@ -110,7 +110,6 @@ struct sc_solver {
     gsl_multimin_fdfminimizer *mm;
     gsl_vector *x0;
     double *buf;
-    double *gbuf;
     double *zc, *gc, fc; /* last point evaluated, its gradient and loss */
     int cache_ok;
     /* Least squares: Levenberg-Marquardt, sized for lm_n points (reallocated when n changes) */
@@ -128,7 +127,6 @@ void sc_solver_free(sc_solver *s)
     if (s->lm) gsl_multifit_nlinear_free(s->lm);
     if (s->wv) gsl_vector_free(s->wv);
     free(s->buf);
-    free(s->gbuf);
     free(s->zc);
     free(s->gc);
     free(s->scratch);
@@ -158,17 +156,15 @@ static sc_status lm_size(sc_solver *s, size_t n)
 sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out)
 {
     *out = NULL;
-    sc_gsl_quiet();
     sc_solver *s = calloc(1, sizeof *s);
     if (s == NULL) return SC_ENOMEM;
     s->p = p;
     s->loss = loss;
     s->buf = sc_malloc_array(SC_OBJ_BUF(p), sizeof(double));
-    s->gbuf = sc_malloc_array(p, sizeof(double));
     s->zc = sc_malloc_array(p, sizeof(double));
     s->gc = sc_malloc_array(p, sizeof(double));
     s->x0 = gsl_vector_alloc(p);
-    if (s->buf == NULL || s->gbuf == NULL || s->zc == NULL || s->gc == NULL || s->x0 == NULL)
+    if (s->buf == NULL || s->zc == NULL || s->gc == NULL || s->x0 == NULL)
         goto oom;
     if (loss == SC_LOSS_HUBER) {
         s->mm = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, p);

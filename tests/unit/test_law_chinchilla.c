@@ -91,6 +91,24 @@ static void test_golden_approach3(void **state)
     assert_true(fit->nbest >= 10);
     assert_true(fit->inside_share > 0.05 && fit->inside_share < 0.5);
     assert_non_null(fit->cov);
+
+    /* Bootstrap of the replication: 4000 resamples of the 240 points, one start each from the
+     * best fit, 80% percentile intervals (reference run: alpha 0.326-0.365, beta 0.348-0.396). */
+    sc_fit_opts bo = o;
+    bo.starts = fit->theta;
+    bo.nstarts = 1;
+    bo.no_covariance = 1;
+    sc_boot *boot = NULL;
+    assert_int_equal(sc_bootstrap(law, x, y, n, NULL, 4000, 42, &bo, &boot, &err), SC_OK);
+    double alo, ahi, blo, bhi;
+    assert_int_equal(sc_boot_param_interval(boot, 3, 0.8, &alo, &ahi), SC_OK);
+    assert_int_equal(sc_boot_param_interval(boot, 4, 0.8, &blo, &bhi), SC_OK);
+    fprintf(stderr, "chinchilla bootstrap: 80%% alpha %.4f-%.4f beta %.4f-%.4f (failed %zu)\n",
+            alo, ahi, blo, bhi, boot->nfailed);
+    assert_true(boot->nfailed <= 40);
+    assert_true(fabs(alo - 0.326) < 0.003 && fabs(ahi - 0.365) < 0.003);
+    assert_true(fabs(blo - 0.348) < 0.003 && fabs(bhi - 0.396) < 0.003);
+    sc_boot_free(boot);
     sc_fit_free(fit);
 }
 
