@@ -4,6 +4,7 @@
 #define SC_CLI_COMMANDS_H
 
 int cmd_fit(int argc, char **argv);
+int cmd_laws(int argc, char **argv);
 int cmd_chain(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_report(int argc, char **argv);

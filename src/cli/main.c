@@ -9,6 +9,7 @@
 /* One line per command, in the order `scalecast --help` lists them. */
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
+    {"laws", "list the laws that fit knows, with their formulas", cmd_laws},
     {"obs", "observational scaling laws: capability PCs of public models, sigmoid forecasts", cmd_obs},
     {"chain", "correlate each stage of the metric chain with compute, per sample", cmd_chain},
     {"import", "convert lm-evaluation-harness results to a CSV table", cmd_import},
