@@ -99,6 +99,10 @@ const double *sc_table_num(const sc_table *t, size_t j);
 /* Text cell (i, j) of a text column; NULL when missing or when column j is numeric. */
 const char *sc_table_text(const sc_table *t, size_t j, size_t i);
 
+/* Where cell (i, j) stood in the source file: 1-based line and byte column of the cell's start
+ * (0, 0 for tables built in memory or derived by pivoting). */
+void sc_table_cell_pos(const sc_table *t, size_t i, size_t j, size_t *line, size_t *column);
+
 /* Looks up column name and requires it to be numeric. Errors:
  *  SC_ENOCOL "no column named "x" (columns: a, b, c)" at the header line of the source file;
  *  SC_ETYPE  "column "x": expected a number, got "n/a"" at the line and column of the first

@@ -80,6 +80,9 @@ int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message p
 int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */
 void cli_out_abort(cli_out *o);
 
+/* strdup for the tool (NULL on failure or NULL input). */
+char *cli_strdup(const char *s);
+
 /* Creates a directory (and parents) if missing; 0 or an exit code (message printed). */
 int cli_mkdirs(const char *path);
 

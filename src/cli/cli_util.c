@@ -266,3 +266,12 @@ void cli_json_string(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+char *cli_strdup(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}

@@ -1,10 +1,660 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * scalecast fit: fits one law to the rows of a CSV file.
+ *
+ *   scalecast fit DATA --law chinchilla --n COL (--d COL | --c COL) --y COL [options]
+ *   scalecast fit DATA --law satpower --x COL --y COL [options]
+ */
 #include "cli.h"
 #include "commands.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char fit_usage[] =
+    "usage: scalecast fit DATA --law LAW --y COL (--x COL[,COL] | --n COL (--d COL | --c COL))\n"
+    "                     [--loss ls|huber[:DELTA]] [--starts grid|N] [--seed S]\n"
+    "                     [--max-x X] [--drop-top K] [--bootstrap B] [--level P]\n"
+    "                     [--json] [--out FILE] [--plot FILE.png|.svg|.pdf] [--threads T]\n"
+    "\n"
+    "Fits LAW to the rows of the CSV file DATA and prints the parameters, the objective, how\n"
+    "many starts reached the best fit, and (with --bootstrap) percentile intervals.\n"
+    "\n"
+    "  --law LAW         chinchilla: L = E + A/N^alpha + B/D^beta (covariates N, D)\n"
+    "                    satpower:   y = E + A x^-alpha (covariate x); see 'scalecast laws'\n"
+    "  --y COL           the observed column (e.g. the loss)\n"
+    "  --x COL[,COL]     the covariate columns, in the law's order\n"
+    "  --n COL, --d COL  parameters and tokens (chinchilla); --c COL instead of --d takes\n"
+    "                    training FLOPs and uses D = C / (6 N)\n"
+    "  --loss L          ls (least squares, Levenberg-Marquardt) or huber:DELTA (sum of Huber\n"
+    "                    losses of the residuals in the law's fit space, BFGS); default ls\n"
+    "  --starts S        grid (the law's start grid, default) or a number of seeded random\n"
+    "                    starts drawn in the grid's bounding box\n"
+    "  --max-x X         fit only rows whose compute (--c) or first covariate is <= X\n"
+    "  --drop-top K      leave out the K rows with the largest y (e.g. outlying losses)\n"
+    "  --bootstrap B     B resamples of the rows, each refitted from the best fit; prints\n"
+    "                    percentile intervals at --level (default 0.8)\n"
+    "  --seed S          seed of random starts and resamples (default 1)\n"
+    "  --json            machine-readable output (numbers round-trip)\n"
+    "  --out FILE        write the output to FILE instead of standard output\n"
+    "  --plot FILE       draw the data and the fitted law (.png, .svg or .pdf)\n"
+    "  --threads T       OpenMP threads (results do not depend on it)\n";
+
+typedef struct fit_args {
+    const char *data, *law, *xcols, *ncol, *dcol, *ccol, *ycol, *loss, *starts, *out, *plot;
+    size_t drop_top, boot, nrandom;
+    double level, max_x, delta;
+    uint64_t seed;
+    int json, threads;
+} fit_args;
+
+static int parse_args(int argc, char **argv, fit_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->level = 0.8;
+    a->max_x = INFINITY;
+    a->seed = 1;
+    a->loss = "ls";
+    a->starts = "grid";
+    cli_args s;
+    cli_args_init(&s, argc, argv);
+    const char *v;
+    while (cli_args_next(&s)) {
+        int rc = 0;
+        if (cli_flag(&s, "--help") || cli_flag(&s, "-h")) {
+            fputs(fit_usage, stdout);
+            return -1;
+        } else if (cli_flag(&s, "--json")) a->json = 1;
+        else if (cli_opt(&s, "--law", &a->law) || cli_opt(&s, "--x", &a->xcols) ||
+                 cli_opt(&s, "--n", &a->ncol) || cli_opt(&s, "--d", &a->dcol) ||
+                 cli_opt(&s, "--c", &a->ccol) || cli_opt(&s, "--y", &a->ycol) ||
+                 cli_opt(&s, "--loss", &a->loss) || cli_opt(&s, "--starts", &a->starts) ||
+                 cli_opt(&s, "--out", &a->out) || cli_opt(&s, "--plot", &a->plot)) {
+        } else if (cli_opt(&s, "--drop-top", &v)) rc = cli_parse_size("--drop-top", v, &a->drop_top);
+        else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_size("--bootstrap", v, &a->boot);
+        else if (cli_opt(&s, "--seed", &v)) rc = cli_parse_u64("--seed", v, &a->seed);
+        else if (cli_opt(&s, "--max-x", &v)) rc = cli_parse_double("--max-x", v, &a->max_x);
+        else if (cli_opt(&s, "--level", &v)) {
+            rc = cli_parse_double("--level", v, &a->level);
+            if (!rc && !(a->level > 0 && a->level < 1))
+                rc = cli_fail(SC_EXIT_USAGE, "--level: expected a number in (0, 1), got \"%s\"", v);
+        } else if (cli_opt(&s, "--threads", &v)) {
+            size_t t = 0;
+            rc = cli_parse_size("--threads", v, &t);
+            if (!rc && (t == 0 || t > 1024))
+                rc = cli_fail(SC_EXIT_USAGE, "--threads: expected 1 to 1024, got \"%s\"", v);
+            a->threads = (int)t;
+        } else if (s.positional && !a->data) a->data = s.positional;
+        else if (s.positional)
+            return cli_fail(SC_EXIT_USAGE, "fit takes one DATA file, got a second: \"%s\"", s.positional);
+        else return cli_args_unknown(&s);
+        if (rc) return rc;
+    }
+    if (s.error) return s.error;
+    if (!a->data) return cli_fail(SC_EXIT_USAGE, "fit: no DATA file given (see 'scalecast fit --help')");
+    if (!a->law) return cli_fail(SC_EXIT_USAGE, "fit: --law is required (see 'scalecast fit --help')");
+    if (!a->ycol) return cli_fail(SC_EXIT_USAGE, "fit: --y is required");
+    if (strcmp(a->loss, "ls") == 0) a->delta = 0;
+    else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
+    else if (strncmp(a->loss, "huber:", 6) == 0) {
+        int rc = cli_parse_double("--loss huber:DELTA", a->loss + 6, &a->delta);
+        if (rc) return rc;
+        if (!(a->delta > 0)) return cli_fail(SC_EXIT_USAGE, "--loss: the Huber delta must be > 0");
+    } else
+        return cli_fail(SC_EXIT_USAGE, "--loss: expected ls or huber:DELTA, got \"%s\"", a->loss);
+    if (strcmp(a->starts, "grid") != 0) {
+        int rc = cli_parse_size("--starts", a->starts, &a->nrandom);
+        if (rc) return rc;
+        if (a->nrandom == 0) return cli_fail(SC_EXIT_USAGE, "--starts: expected grid or a number >= 1");
+    }
+    return 0;
+}
+
+/* The data of a fit: covariates (n x nx), observations, and where each row came from. */
+typedef struct fit_data {
+    size_t n, nx, nrows;
+    double *x, *y;
+    size_t *row;         /* table row of each point */
+    size_t nmissing, ndropped, nabove;
+    char *xnames[4];
+    double *compute;     /* C of each point when --c was given (for figures), else NULL */
+} fit_data;
+
+static void fit_data_free(fit_data *d)
+{
+    free(d->x);
+    free(d->y);
+    free(d->row);
+    free(d->compute);
+    for (size_t k = 0; k < 4; k++) free(d->xnames[k]);
+}
+
+/* Reports a bad cell at its position in the file: "file:line:col: column "x": <what>, got v". */
+static int cell_error(const sc_table *t, size_t i, size_t j, const char *what, double v)
+{
+    size_t line = 0, column = 0;
+    sc_table_cell_pos(t, i, j, &line, &column);
+    sc_error e;
+    sc_error_clear(&e);
+    e.code = SC_EDOMAIN;
+    snprintf(e.file, sizeof e.file, "%s", sc_table_source(t));
+    e.line = line;
+    e.column = column;
+    snprintf(e.message, sizeof e.message, "column \"%s\": %s, got %g", sc_table_colname(t, j),
+             what, v);
+    return cli_report(&e);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *const *)a ? **(const double *const *)a : 0;
+    double y = *(const double *const *)b ? **(const double *const *)b : 0;
+    return (x < y) - (x > y);
+}
+
+/* Reads the columns the law needs, checks every used cell, applies --max-x and --drop-top. */
+static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, fit_data *d)
+{
+    memset(d, 0, sizeof *d);
+    sc_error err;
+    sc_error_clear(&err);
+    size_t jx[4], jy, jc = 0;
+    int use_c = 0;
+    size_t nx = law->nx;
+    if (nx > 4) return cli_fail(SC_EXIT_INTERNAL, "law %s has too many covariates", law->name);
+    if (a->ncol || a->dcol || a->ccol) {
+        if (nx != 2 || a->xcols)
+            return cli_fail(SC_EXIT_USAGE, "--n/--d/--c are for two-covariate laws (N, D); use --x for %s", law->name);
+        if (!a->ncol || (!a->dcol == !a->ccol))
+            return cli_fail(SC_EXIT_USAGE, "give --n and one of --d or --c");
+        if (sc_table_require_num(t, a->ncol, &jx[0], &err) != SC_OK) return cli_report(&err);
+        if (a->dcol && sc_table_require_num(t, a->dcol, &jx[1], &err) != SC_OK) return cli_report(&err);
+        if (a->ccol) {
+            if (sc_table_require_num(t, a->ccol, &jc, &err) != SC_OK) return cli_report(&err);
+            use_c = 1;
+            jx[1] = jc;
+        }
+        d->xnames[0] = cli_strdup(a->ncol);
+        d->xnames[1] = cli_strdup(a->dcol ? a->dcol : "D = C/(6N)");
+    } else {
+        if (!a->xcols) return cli_fail(SC_EXIT_USAGE, "fit: give the covariates with --x (law %s needs %zu)", law->name, nx);
+        char *list = cli_strdup(a->xcols);
+        if (!list) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+        size_t k = 0;
+        for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            if (k == nx) {
+                free(list);
+                return cli_fail(SC_EXIT_USAGE, "--x: law %s takes %zu covariate(s), got more", law->name, nx);
+            }
+            if (sc_table_require_num(t, tok, &jx[k], &err) != SC_OK) {
+                free(list);
+                return cli_report(&err);
+            }
+            d->xnames[k++] = cli_strdup(tok);
+        }
+        free(list);
+        if (k != nx) return cli_fail(SC_EXIT_USAGE, "--x: law %s takes %zu covariate(s), got %zu", law->name, nx, k);
+    }
+    if (sc_table_require_num(t, a->ycol, &jy, &err) != SC_OK) return cli_report(&err);
+
+    size_t nrows = sc_table_nrows(t);
+    d->nx = nx;
+    d->nrows = nrows;
+    d->x = calloc(nrows * nx + 1, sizeof *d->x);
+    d->y = calloc(nrows + 1, sizeof *d->y);
+    d->row = calloc(nrows + 1, sizeof *d->row);
+    d->compute = use_c ? calloc(nrows + 1, sizeof *d->compute) : NULL;
+    if (!d->x || !d->y || !d->row || (use_c && !d->compute))
+        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    const double *ycol = sc_table_num(t, jy);
+    for (size_t i = 0; i < nrows; i++) {
+        double xi[4];
+        int missing = isnan(ycol[i]);
+        for (size_t k = 0; k < nx; k++) {
+            xi[k] = sc_table_num(t, jx[k])[i];
+            if (isnan(xi[k])) missing = 1;
+        }
+        if (missing) {
+            d->nmissing++;
+            continue;
+        }
+        for (size_t k = 0; k < nx; k++) {
+            if (!isfinite(xi[k]))
+                return cell_error(t, i, jx[k], "expected a finite number", xi[k]);
+        }
+        if (!isfinite(ycol[i]))
+            return cell_error(t, i, jy, "expected a finite number", ycol[i]);
+        double cval = NAN;
+        if (use_c) {
+            if (!(xi[0] > 0))
+                return cell_error(t, i, jx[0], "N must be > 0", xi[0]);
+            if (!(xi[1] > 0))
+                return cell_error(t, i, jx[1], "C must be > 0", xi[1]);
+            cval = xi[1];
+            xi[1] = cval / (6.0 * xi[0]); /* C = 6 N D (Kaplan et al. 2020) */
+        }
+        if (law->check) {
+            char why[96] = "";
+            if (law->check(xi, ycol[i], why, sizeof why) != SC_OK) {
+                /* Point at the cell the reason names (it starts with the covariate's name),
+                 * else at the observation. */
+                size_t jbad = jy;
+                for (size_t k = 0; k < nx; k++)
+                    if (law->x_names && strncmp(why, law->x_names[k], strlen(law->x_names[k])) == 0 &&
+                        (why[strlen(law->x_names[k])] == ' ' || why[strlen(law->x_names[k])] == '\0'))
+                        jbad = (use_c && k == 1) ? jc : jx[k];
+                size_t line = 0, column = 0;
+                sc_table_cell_pos(t, i, jbad, &line, &column);
+                sc_error e;
+                sc_error_clear(&e);
+                e.code = SC_EDOMAIN;
+                snprintf(e.file, sizeof e.file, "%s", sc_table_source(t));
+                e.line = line;
+                e.column = column;
+                snprintf(e.message, sizeof e.message, "column \"%s\": %s", sc_table_colname(t, jbad), why);
+                return cli_report(&e);
+            }
+        }
+        double along = use_c ? cval : xi[0];
+        if (along > a->max_x) {
+            d->nabove++;
+            continue;
+        }
+        memcpy(d->x + d->n * nx, xi, nx * sizeof *xi);
+        d->y[d->n] = ycol[i];
+        d->row[d->n] = i;
+        if (use_c) d->compute[d->n] = cval;
+        d->n++;
+    }
+    if (a->drop_top > 0) {
+        if (a->drop_top >= d->n)
+            return cli_fail(SC_EXIT_NUMERIC, "--drop-top %zu leaves no points (%zu usable)", a->drop_top, d->n);
+        /* Order the points by y, largest first, and keep all but the first drop_top. */
+        const double **order = malloc(d->n * sizeof *order);
+        if (!order) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+        for (size_t i = 0; i < d->n; i++) order[i] = &d->y[i];
+        qsort(order, d->n, sizeof *order, cmp_desc);
+        unsigned char *drop = calloc(d->n, 1);
+        if (!drop) {
+            free(order);
+            return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+        }
+        for (size_t k = 0; k < a->drop_top; k++) drop[order[k] - d->y] = 1;
+        free(order);
+        size_t m = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            if (drop[i]) continue;
+            memmove(d->x + m * nx, d->x + i * nx, nx * sizeof *d->x);
+            d->y[m] = d->y[i];
+            d->row[m] = d->row[i];
+            if (d->compute) d->compute[m] = d->compute[i];
+            m++;
+        }
+        free(drop);
+        d->ndropped = a->drop_top;
+        d->n = m;
+    }
+    return 0;
+}
+
+/* The bounding box of the law's start grid: where --starts N draws random starts. */
+static int grid_box(const sc_law *law, const fit_data *d, double *lo, double *hi)
+{
+    size_t p = law->nparam;
+    if (!law->starts) return cli_fail(SC_EXIT_USAGE, "law %s has no start grid to draw random starts in", law->name);
+    size_t m = law->starts(d->x, d->y, d->n, NULL, 0);
+    double *g = calloc(m * p + 1, sizeof *g);
+    if (!g) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    m = law->starts(d->x, d->y, d->n, g, m);
+    for (size_t k = 0; k < p; k++) lo[k] = INFINITY, hi[k] = -INFINITY;
+    for (size_t s = 0; s < m; s++)
+        for (size_t k = 0; k < p; k++) {
+            if (g[s * p + k] < lo[k]) lo[k] = g[s * p + k];
+            if (g[s * p + k] > hi[k]) hi[k] = g[s * p + k];
+        }
+    free(g);
+    return 0;
+}
+
+static const char *loss_text(const sc_fit *f, char *buf, size_t size)
+{
+    if (f->loss_kind == SC_LOSS_HUBER) snprintf(buf, size, "huber(delta=%g)", f->huber_delta);
+    else snprintf(buf, size, "least squares");
+    return buf;
+}
+
+static const char *space_text(const sc_law *law)
+{
+    switch (law->space) {
+    case SC_SPACE_LOG: return "log y";
+    case SC_SPACE_LOGLOG: return "log(-log y)";
+    default: return "y";
+    }
+}
+
+static void print_table(FILE *f, const fit_args *a, const sc_law *law, const fit_data *d,
+                        const sc_fit *fit, const sc_boot *boot)
+{
+    size_t p = law->nparam;
+    char lb[64];
+    double shown[16];
+    if (law->natural) law->natural(fit->theta, shown);
+    else memcpy(shown, fit->theta, p * sizeof *shown);
+    fprintf(f, "law         %s: %s\n", law->name, law->formula);
+    fprintf(f, "data        %s: %zu rows, %zu points used", a->data, d->nrows, d->n);
+    if (d->nmissing) fprintf(f, ", %zu with missing values skipped", d->nmissing);
+    if (d->nabove) fprintf(f, ", %zu above --max-x left out", d->nabove);
+    if (d->ndropped) fprintf(f, ", %zu largest y dropped", d->ndropped);
+    fputc('\n', f);
+    fprintf(f, "objective   %s on %s: %.8g", loss_text(fit, lb, sizeof lb), space_text(law), fit->loss);
+    if (fit->loss_kind == SC_LOSS_HUBER)
+        fprintf(f, " (%.1f%% of residuals inside delta)", 100.0 * fit->inside_share);
+    fprintf(f, "\nstarts      %zu (%s): %zu reached the best (loss within 1e-6), %zu failed\n",
+            fit->nstarts, a->nrandom ? "random" : "grid", fit->nbest, fit->nfailed);
+    fprintf(f, "best start  %s after %zu iterations (%s)\n",
+            fit->converged ? "converged" : "did NOT converge", fit->iterations, fit->reason);
+    fprintf(f, "rmse        %.6g (in fit space)\n\n", sqrt(fit->rss / (double)(fit->n ? fit->n : 1)));
+    const char *const *names = law->shown_names ? law->shown_names : law->param_names;
+    if (boot)
+        fprintf(f, "%-10s %14s   %g%% bootstrap interval (%zu resamples, %zu failed)\n", "parameter",
+                "estimate", 100 * a->level, boot->B, boot->nfailed);
+    else
+        fprintf(f, "%-10s %14s   %-22s %12s\n", "parameter", "estimate", "fitted as",
+                "std. error");
+    for (size_t k = 0; k < p; k++) {
+        fprintf(f, "%-10s %14.6g", names[k], shown[k]);
+        if (boot) {
+            double lo, hi;
+            if (sc_boot_param_interval(boot, k, a->level, &lo, &hi) == SC_OK) {
+                /* Intervals are taken on the fitted parameter and mapped like the estimate. */
+                double tl[16], th[16], sl[16], sh[16];
+                memcpy(tl, fit->theta, p * sizeof *tl);
+                memcpy(th, fit->theta, p * sizeof *th);
+                tl[k] = lo;
+                th[k] = hi;
+                if (law->natural) {
+                    law->natural(tl, sl);
+                    law->natural(th, sh);
+                } else {
+                    memcpy(sl, tl, p * sizeof *sl);
+                    memcpy(sh, th, p * sizeof *sh);
+                }
+                double a1 = fmin(sl[k], sh[k]), a2 = fmax(sl[k], sh[k]);
+                fprintf(f, "   [%.6g, %.6g]", a1, a2);
+            } else {
+                fputs("   (no interval)", f);
+            }
+        } else {
+            /* The standard error is that of the fitted parameter (e.g. a = log A). */
+            char as[64];
+            snprintf(as, sizeof as, "%s = %.6g", law->param_names[k], fit->theta[k]);
+            fprintf(f, "   %-22s", as);
+            if (fit->cov && fit->cov[k * p + k] >= 0) fprintf(f, " %12.4g", sqrt(fit->cov[k * p + k]));
+            else fprintf(f, " %12s", "n/a");
+        }
+        fputc('\n', f);
+    }
+    if (fit->nfailed) {
+        fputs("\nfailed starts (first ones):\n", f);
+        size_t shown_fail = fit->nfailed < 16 ? fit->nfailed : 16;
+        for (size_t k = 0; k < shown_fail; k++)
+            fprintf(f, "  start %zu: %s\n", fit->failures[k].start, fit->failures[k].reason);
+    }
+}
+
+static void json_array(FILE *f, const double *v, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputc(',', f);
+        cli_json_number(f, v[i]);
+    }
+    fputc(']', f);
+}
+
+static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_data *d,
+                       const sc_fit *fit, const sc_boot *boot)
+{
+    size_t p = law->nparam;
+    double shown[16];
+    if (law->natural) law->natural(fit->theta, shown);
+    else memcpy(shown, fit->theta, p * sizeof *shown);
+    const char *const *names = law->shown_names ? law->shown_names : law->param_names;
+    fputs("{\"law\":", f);
+    cli_json_string(f, law->name);
+    fputs(",\"formula\":", f);
+    cli_json_string(f, law->formula);
+    fputs(",\"space\":", f);
+    cli_json_string(f, space_text(law));
+    fputs(",\"loss\":", f);
+    cli_json_string(f, fit->loss_kind == SC_LOSS_HUBER ? "huber" : "ls");
+    fputs(",\"huber_delta\":", f);
+    cli_json_number(f, fit->loss_kind == SC_LOSS_HUBER ? fit->huber_delta : NAN);
+    fputs(",\"objective\":", f);
+    cli_json_number(f, fit->loss);
+    fputs(",\"rss\":", f);
+    cli_json_number(f, fit->rss);
+    fputs(",\"inside_share\":", f);
+    cli_json_number(f, fit->inside_share);
+    fprintf(f, ",\"converged\":%s,\"reason\":", fit->converged ? "true" : "false");
+    cli_json_string(f, fit->reason);
+    fprintf(f, ",\"iterations\":%zu,\"starts\":%zu,\"starts_at_best\":%zu,\"starts_failed\":%zu",
+            fit->iterations, fit->nstarts, fit->nbest, fit->nfailed);
+    fputs(",\"failures\":[", f);
+    size_t nf = fit->nfailed < 16 ? fit->nfailed : 16;
+    for (size_t k = 0; k < nf; k++) {
+        fprintf(f, "%s{\"start\":%zu,\"reason\":", k ? "," : "", fit->failures[k].start);
+        cli_json_string(f, fit->failures[k].reason);
+        fputc('}', f);
+    }
+    fputs("],\"theta\":{", f);
+    for (size_t k = 0; k < p; k++) {
+        if (k) fputc(',', f);
+        cli_json_string(f, law->param_names[k]);
+        fputc(':', f);
+        cli_json_number(f, fit->theta[k]);
+    }
+    fputs("},\"params\":{", f);
+    for (size_t k = 0; k < p; k++) {
+        if (k) fputc(',', f);
+        cli_json_string(f, names[k]);
+        fputc(':', f);
+        cli_json_number(f, shown[k]);
+    }
+    fputs("},\"covariance\":", f);
+    if (fit->cov) json_array(f, fit->cov, p * p);
+    else fputs("null", f);
+    fputs(",\"correlation\":", f);
+    if (fit->corr) json_array(f, fit->corr, p * p);
+    else fputs("null", f);
+    if (boot) {
+        fprintf(f, ",\"bootstrap\":{\"resamples\":%zu,\"failed\":%zu,\"seed\":%llu,\"level\":",
+                boot->B, boot->nfailed, (unsigned long long)a->seed);
+        cli_json_number(f, a->level);
+        fputs(",\"theta_intervals\":{", f);
+        for (size_t k = 0; k < p; k++) {
+            double lo = NAN, hi = NAN;
+            if (sc_boot_param_interval(boot, k, a->level, &lo, &hi) != SC_OK) lo = hi = NAN;
+            if (k) fputc(',', f);
+            cli_json_string(f, law->param_names[k]);
+            fputc(':', f);
+            double v[2] = {lo, hi};
+            json_array(f, v, 2);
+        }
+        fputs("}}", f);
+    }
+    fputs(",\"data\":{\"file\":", f);
+    cli_json_string(f, a->data);
+    fputs(",\"x_columns\":[", f);
+    for (size_t k = 0; k < d->nx; k++) {
+        if (k) fputc(',', f);
+        cli_json_string(f, d->xnames[k]);
+    }
+    fputs("],\"y_column\":", f);
+    cli_json_string(f, a->ycol);
+    fprintf(f, ",\"rows\":%zu,\"points\":%zu,\"skipped_missing\":%zu,\"above_max_x\":%zu,"
+               "\"dropped_top\":%zu,\"row_index\":[",
+            d->nrows, d->n, d->nmissing, d->nabove, d->ndropped);
+    for (size_t i = 0; i < d->n; i++) fprintf(f, "%s%zu", i ? "," : "", d->row[i]);
+    fputs("],\"x\":", f);
+    json_array(f, d->x, d->n * d->nx);
+    fputs(",\"y\":", f);
+    json_array(f, d->y, d->n);
+    fputs(",\"residuals\":", f);
+    json_array(f, fit->resid, d->n);
+    fputs("}}\n", f);
+}
+
+/* Figure: for two covariates (N, D) the loss against compute C = 6 N D with iso-N curves of
+ * the fit; for one covariate y against x with the fitted curve. */
+static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, const sc_fit *fit)
+{
+    sc_plot *pl = NULL;
+    sc_error err;
+    sc_error_clear(&err);
+    char title[200];
+    snprintf(title, sizeof title, "%s fit of %s", law->name, a->ycol);
+    int two = d->nx == 2;
+    if (sc_plot_new(title, two ? "training compute C = 6ND (FLOPs)" : d->xnames[0], a->ycol,
+                    SC_AXIS_LOG, two ? SC_AXIS_LOG : SC_AXIS_LINEAR, &pl) != SC_OK)
+        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    enum { NB = 6, NC = 120 };
+    double *px = calloc(d->n + NC + 1, sizeof *px), *py = calloc(d->n + NC + 1, sizeof *py);
+    int rc = 0;
+    if (!px || !py) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    if (!rc && two) {
+        double nlo = INFINITY, nhi = -INFINITY, clo = INFINITY, chi = -INFINITY;
+        for (size_t i = 0; i < d->n; i++) {
+            double N = d->x[2 * i], C = 6 * N * d->x[2 * i + 1];
+            nlo = fmin(nlo, N), nhi = fmax(nhi, N), clo = fmin(clo, C), chi = fmax(chi, C);
+        }
+        /* NB bands of model size, evenly spaced in log N. Each point is drawn in its band's
+         * colour, and each band's curve at the band's geometric-mean N over (a little beyond)
+         * the compute range of its points. */
+        double lnlo = log(nlo), step = (log(nhi) - lnlo) / NB;
+        for (int b = 0; b < NB && !rc; b++) {
+            size_t m = 0;
+            double sumln = 0, cmin = INFINITY, cmax = -INFINITY;
+            for (size_t i = 0; i < d->n; i++) {
+                double ln = log(d->x[2 * i]);
+                int band = step > 0 ? (int)floor((ln - lnlo) / step) : 0;
+                if (band >= NB) band = NB - 1;
+                if (band != b) continue;
+                px[m] = 6 * d->x[2 * i] * d->x[2 * i + 1];
+                py[m++] = d->y[i];
+                sumln += ln;
+                cmin = fmin(cmin, px[m - 1]);
+                cmax = fmax(cmax, px[m - 1]);
+            }
+            if (m == 0) continue;
+            double Nb = exp(sumln / (double)m);
+            char lab[64];
+            snprintf(lab, sizeof lab, "N = %.3g", Nb);
+            if (sc_plot_series(pl, lab, px, py, m, SC_MARK_POINTS, b) != SC_OK) rc = SC_EXIT_INTERNAL;
+            double xx[2 * NC], c0 = log(cmin / 1.5), c1 = log(cmax * 1.5);
+            for (int k = 0; k < NC; k++) {
+                double C = exp(c0 + (c1 - c0) * k / (NC - 1));
+                px[k] = C;
+                xx[2 * k] = Nb;
+                xx[2 * k + 1] = C / (6 * Nb);
+            }
+            sc_fit_predict(fit, xx, NC, py);
+            if (!rc && sc_plot_series(pl, NULL, px, py, NC, SC_MARK_LINE, b) != SC_OK) rc = SC_EXIT_INTERNAL;
+        }
+        (void)clo;
+        (void)chi;
+    } else if (!rc) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < d->n; i++) lo = fmin(lo, d->x[i]), hi = fmax(hi, d->x[i]);
+        if (sc_plot_series(pl, "data", d->x, d->y, d->n, SC_MARK_POINTS, 0) != SC_OK) rc = SC_EXIT_INTERNAL;
+        for (int k = 0; k < NC; k++) px[k] = exp(log(lo) + (log(hi) - log(lo)) * k / (NC - 1));
+        sc_fit_predict(fit, px, NC, py);
+        if (!rc && sc_plot_series(pl, "fit", px, py, NC, SC_MARK_LINE, 1) != SC_OK) rc = SC_EXIT_INTERNAL;
+    }
+    if (!rc && sc_plot_save(pl, a->plot, &err) != SC_OK) rc = cli_report(&err);
+    free(px);
+    free(py);
+    sc_plot_free(pl);
+    return rc;
+}
+
 int cmd_fit(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_fail(SC_EXIT_INTERNAL, "fit: under construction");
+    fit_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc < 0 ? SC_EXIT_OK : rc;
+    const sc_law *law = sc_law_find(a.law);
+    if (!law) {
+        char known[512] = "";
+        for (const sc_law *const *l = sc_laws(); *l; l++) {
+            if (known[0]) strncat(known, ", ", sizeof known - strlen(known) - 1);
+            strncat(known, (*l)->name, sizeof known - strlen(known) - 1);
+        }
+        return cli_fail(SC_EXIT_USAGE, "unknown law \"%s\" (known: %s)", a.law, known);
+    }
+    sc_error err;
+    sc_error_clear(&err);
+    sc_table *t = NULL;
+    if (sc_csv_read(a.data, NULL, &t, &err) != SC_OK) return cli_report(&err);
+    fit_data d;
+    rc = load_points(&a, law, t, &d);
+    sc_table_free(t);
+    if (rc) {
+        fit_data_free(&d);
+        return rc;
+    }
+    if (d.nmissing) cli_warn("%s: %zu rows with a missing value in a used column were skipped", a.data, d.nmissing);
+
+    sc_fit_opts o;
+    sc_fit_opts_init(&o);
+    o.loss = a.delta > 0 ? SC_LOSS_HUBER : SC_LOSS_LS;
+    if (a.delta > 0) o.huber_delta = a.delta;
+    o.seed = a.seed;
+    o.threads = a.threads;
+    double lo[16], hi[16];
+    if (a.nrandom) {
+        rc = grid_box(law, &d, lo, hi);
+        if (rc) {
+            fit_data_free(&d);
+            return rc;
+        }
+        o.nrandom = a.nrandom;
+        o.lo = lo;
+        o.hi = hi;
+    }
+    sc_fit *fit = NULL;
+    sc_boot *boot = NULL;
+    sc_status st = sc_fit_run(law, d.x, d.y, d.n, &o, &fit, &err);
+    if (st != SC_OK) {
+        if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", a.data);
+        fit_data_free(&d);
+        return cli_report(&err);
+    }
+    if (!fit->converged) cli_warn("the best start did not converge (%s)", fit->reason);
+    if (a.boot) {
+        sc_fit_opts ob = o;
+        ob.starts = fit->theta;
+        ob.nstarts = 1;
+        ob.nrandom = 0;
+        ob.no_covariance = 1;
+        st = sc_bootstrap(law, d.x, d.y, d.n, NULL, a.boot, a.seed, &ob, &boot, &err);
+        if (st != SC_OK) {
+            sc_fit_free(fit);
+            fit_data_free(&d);
+            return cli_report(&err);
+        }
+        if (boot->nfailed) cli_warn("%zu of %zu bootstrap refits failed and were left out", boot->nfailed, boot->B);
+    }
+    cli_out out;
+    rc = cli_out_open(&out, a.out ? a.out : "-");
+    if (!rc) {
+        if (a.json) print_json(out.f, &a, law, &d, fit, boot);
+        else print_table(out.f, &a, law, &d, fit, boot);
+        rc = cli_out_commit(&out);
+    }
+    if (!rc && a.plot) rc = draw_figure(&a, law, &d, fit);
+    sc_boot_free(boot);
+    sc_fit_free(fit);
+    fit_data_free(&d);
+    return rc;
 }

@@ -4,5 +4,6 @@
 #define SC_CLI_COMMANDS_H
 
 int cmd_fit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

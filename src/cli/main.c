@@ -9,6 +9,7 @@
 /* One line per command, in the order `scalecast --help` lists them. */
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
+    {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
 static void usage(FILE *f)

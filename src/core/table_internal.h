@@ -20,7 +20,7 @@ typedef struct sc_column {
     sc_coltype type;
     double *num;       /* SC_COL_NUM: nrows values (NaN = missing), owned */
     const char **text; /* SC_COL_TEXT: nrows strings in the table's arena (NULL = missing) */
-    sc_cellpos *pos;   /* SC_COL_TEXT: where each cell was read, or NULL when unknown */
+    sc_cellpos *pos;   /* where each cell was read (nrows), or NULL when unknown */
 } sc_column;
 
 /* Strings of text cells live in a chain of blocks owned by the table: one free per block,

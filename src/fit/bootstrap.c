@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Nonparametric bootstrap of a fit (Efron and Tibshirani 1993, An Introduction to the
+ * Bootstrap, ch. 6 and 13): resample points (or whole clusters) with replacement, refit from
+ * the given starts, and take percentile intervals. */
+#include "fit/fit_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <omp.h>
+
+void sc_boot_free(sc_boot *boot)
+{
+    if (boot == NULL) return;
+    free(boot->theta);
+    free(boot);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    const size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Clusters: the distinct ids in increasing order, each with the list of its points. */
+typedef struct clusters {
+    size_t g;       /* number of clusters */
+    size_t *start;  /* g + 1 offsets into member */
+    size_t *member; /* n point indices grouped by cluster */
+} clusters;
+
+static sc_status clusters_build(const size_t *cluster, size_t n, clusters *c)
+{
+    memset(c, 0, sizeof *c);
+    size_t *ids = sc_malloc_array(n, sizeof(size_t));
+    c->member = sc_malloc_array(n, sizeof(size_t));
+    c->start = sc_malloc_array(n + 1, sizeof(size_t));
+    if (ids == NULL || c->member == NULL || c->start == NULL) {
+        free(ids);
+        return SC_ENOMEM;
+    }
+    memcpy(ids, cluster, n * sizeof(size_t));
+    qsort(ids, n, sizeof(size_t), cmp_size);
+    size_t g = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || ids[i] != ids[i - 1]) ids[g++] = ids[i];
+    c->g = g;
+    /* Counting sort of the points by the rank of their id (stable: keeps point order). */
+    memset(c->start, 0, (n + 1) * sizeof(size_t));
+    size_t *rank = sc_malloc_array(n, sizeof(size_t));
+    if (rank == NULL) {
+        free(ids);
+        return SC_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = 0, hi = g;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (ids[mid] <= cluster[i])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        rank[i] = lo;
+        c->start[lo + 1]++;
+    }
+    for (size_t k = 0; k < g; k++) c->start[k + 1] += c->start[k];
+    size_t *fill = ids; /* reuse as the write cursor per cluster */
+    for (size_t k = 0; k < g; k++) fill[k] = c->start[k];
+    for (size_t i = 0; i < n; i++) c->member[fill[rank[i]]++] = i;
+    free(rank);
+    free(ids);
+    return SC_OK;
+}
+
+static void clusters_free(clusters *c)
+{
+    free(c->start);
+    free(c->member);
+}
+
+/* Per-thread buffers of one replicate: the resampled data set. */
+typedef struct replica {
+    size_t cap;
+    double *x, *xp, *yf, *w;
+    size_t *idx;
+} replica;
+
+static sc_status replica_reserve(replica *r, size_t m, size_t nx, size_t nxp)
+{
+    if (m <= r->cap) return SC_OK;
+    free(r->x);
+    free(r->xp);
+    free(r->yf);
+    free(r->w);
+    free(r->idx);
+    r->x = sc_malloc_array(m, nx * sizeof(double));
+    r->xp = sc_malloc_array(m, (nxp ? nxp : 1) * sizeof(double));
+    r->yf = sc_malloc_array(m, sizeof(double));
+    r->w = sc_malloc_array(m, sizeof(double));
+    r->idx = sc_malloc_array(m, sizeof(size_t));
+    r->cap = 0;
+    if (!r->x || !r->xp || !r->yf || !r->w || !r->idx) return SC_ENOMEM;
+    r->cap = m;
+    return SC_OK;
+}
+
+static void replica_free(replica *r)
+{
+    free(r->x);
+    free(r->xp);
+    free(r->yf);
+    free(r->w);
+    free(r->idx);
+}
+
+sc_status sc_bootstrap(const sc_law *law, const double *x, const double *y, size_t n,
+                       const size_t *cluster, size_t B, uint64_t seed, const sc_fit_opts *opts_in,
+                       sc_boot **out, sc_error *err)
+{
+    if (out != NULL) *out = NULL;
+    if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_bootstrap: law, x, y and out are required");
+    if (B == 0) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "bootstrap: B must be > 0");
+    sc_gsl_quiet();
+    sc_fit_opts opts;
+    if (opts_in != NULL)
+        opts = *opts_in;
+    else
+        sc_fit_opts_init(&opts);
+    const size_t p = law->nparam, nx = law->nx;
+    if (n < p)
+        return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
+                       "law %s has %zu parameters but only %zu points were given", law->name, p,
+                       n);
+    if (opts.loss == SC_LOSS_HUBER && !(opts.huber_delta > 0 && isfinite(opts.huber_delta)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "Huber delta must be > 0, got %g",
+                       opts.huber_delta);
+    SC_TRY(sc_fit_check_points(law, x, y, opts.w, n, err));
+    const size_t max_iter = opts.max_iter ? opts.max_iter : SC_DEFAULT_MAX_ITER;
+    const double tol =
+        opts.tol > 0 ? opts.tol
+                     : (opts.loss == SC_LOSS_HUBER ? SC_DEFAULT_TOL_HUBER : SC_DEFAULT_TOL_LS);
+    double *starts = NULL;
+    size_t ns = 0;
+    SC_TRY(sc_fit_resolve_starts(law, x, y, opts.w, n, &opts, &starts, &ns, err));
+
+    /* Transform the full data once; replicates gather rows of it. */
+    sc_problem full;
+    sc_prepared pr;
+    clusters cl = {0};
+    sc_boot *boot = calloc(1, sizeof *boot);
+    sc_status st = sc_problem_prepare(&full, &pr, law, x, y, opts.w, n, opts.loss,
+                                      opts.huber_delta);
+    if (st == SC_OK && cluster != NULL) st = clusters_build(cluster, n, &cl);
+    if (st == SC_OK && boot == NULL) st = SC_ENOMEM;
+    if (st == SC_OK) {
+        boot->theta = sc_malloc_array(B, p * sizeof(double));
+        if (boot->theta == NULL) st = SC_ENOMEM;
+    }
+    if (st != SC_OK) {
+        free(starts);
+        sc_prepared_free(&pr);
+        clusters_free(&cl);
+        sc_boot_free(boot);
+        return sc_fail(err, st, NULL, 0, 0, "out of memory");
+    }
+    boot->B = B;
+    boot->p = p;
+    const size_t nxp = full.fast != NULL ? full.fast->nxp : 0;
+    /* Largest replicate: n points, or with clusters at most g times the largest cluster. */
+    size_t cap = n;
+    if (cluster != NULL) {
+        size_t big = 0;
+        for (size_t k = 0; k < cl.g; k++)
+            if (cl.start[k + 1] - cl.start[k] > big) big = cl.start[k + 1] - cl.start[k];
+        cap = cl.g * big;
+    }
+
+    int nthreads = opts.threads > 0 ? opts.threads : omp_get_max_threads();
+    if ((size_t)nthreads > B) nthreads = (int)B;
+    if (nthreads < 1) nthreads = 1;
+    size_t nfailed = 0;
+    int oom = 0;
+#pragma omp parallel num_threads(nthreads) reduction(+ : nfailed) reduction(| : oom)
+    {
+        sc_solver *sv = NULL;
+        replica rp = {0};
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        double *work = sc_malloc_array(p, sizeof(double));
+        if (sc_solver_new(n, p, opts.loss, &sv) != SC_OK || rng == NULL || work == NULL ||
+            replica_reserve(&rp, cap, nx, nxp) != SC_OK)
+            oom = 1;
+#pragma omp for schedule(dynamic, 8)
+        for (size_t b = 0; b < B; b++) {
+            double *tb = boot->theta + b * p;
+            if (oom) {
+                for (size_t j = 0; j < p; j++) tb[j] = NAN;
+                continue;
+            }
+            /* Replicate b's stream depends on (seed, b) only. */
+            gsl_rng_set(rng, (unsigned long)sc_seed_mix(seed, b));
+            size_t m = 0;
+            if (cluster == NULL) {
+                for (size_t i = 0; i < n; i++) rp.idx[m++] = gsl_rng_uniform_int(rng, n);
+            } else {
+                for (size_t k = 0; k < cl.g; k++) {
+                    const size_t c = gsl_rng_uniform_int(rng, cl.g);
+                    for (size_t q = cl.start[c]; q < cl.start[c + 1]; q++)
+                        rp.idx[m++] = cl.member[q];
+                }
+            }
+            for (size_t i = 0; i < m; i++) {
+                const size_t s = rp.idx[i];
+                memcpy(rp.x + i * nx, x + s * nx, nx * sizeof(double));
+                if (nxp) memcpy(rp.xp + i * nxp, full.xp + s * nxp, nxp * sizeof(double));
+                rp.yf[i] = full.yf[s];
+                if (opts.w) rp.w[i] = opts.w[s];
+            }
+            sc_problem pb = full;
+            pb.n = m;
+            pb.x = rp.x;
+            pb.xp = nxp ? rp.xp : NULL;
+            pb.yf = rp.yf;
+            pb.w = opts.w ? rp.w : NULL;
+            double loss;
+            size_t nconv = m >= p ? sc_best_serial(sv, &pb, starts, ns, max_iter, tol, tb, &loss,
+                                                   work)
+                                  : 0;
+            if (nconv == 0 || !isfinite(loss)) {
+                for (size_t j = 0; j < p; j++) tb[j] = NAN;
+                nfailed++;
+            }
+        }
+        sc_solver_free(sv);
+        replica_free(&rp);
+        if (rng) gsl_rng_free(rng);
+        free(work);
+    }
+    free(starts);
+    sc_prepared_free(&pr);
+    clusters_free(&cl);
+    if (oom) {
+        sc_boot_free(boot);
+        return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    boot->nfailed = nfailed;
+    *out = boot;
+    return SC_OK;
+}
+
+/* Percentile interval: the (1 - level) / 2 and (1 + level) / 2 quantiles of the sorted values,
+ * interpolated linearly (gsl_stats_quantile_from_sorted_data). */
+static sc_status percentile(double *v, size_t m, double level, double *lo, double *hi)
+{
+    if (m == 0) return SC_ETOOFEW;
+    gsl_sort(v, 1, m);
+    *lo = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5 * (1.0 - level));
+    *hi = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5 * (1.0 + level));
+    return SC_OK;
+}
+
+sc_status sc_boot_param_interval(const sc_boot *boot, size_t k, double level, double *lo,
+                                 double *hi)
+{
+    if (boot == NULL || lo == NULL || hi == NULL || k >= boot->p || !(level > 0 && level < 1))
+        return SC_EINVAL;
+    double *v = sc_malloc_array(boot->B, sizeof(double));
+    if (v == NULL) return SC_ENOMEM;
+    size_t m = 0;
+    for (size_t b = 0; b < boot->B; b++) {
+        const double t = boot->theta[b * boot->p + k];
+        if (isfinite(t)) v[m++] = t;
+    }
+    sc_status st = percentile(v, m, level, lo, hi);
+    free(v);
+    return st;
+}
+
+sc_status sc_boot_predict_interval(const sc_boot *boot, const sc_law *law, const double *x,
+                                   double level, double *lo, double *hi)
+{
+    if (boot == NULL || law == NULL || x == NULL || lo == NULL || hi == NULL ||
+        law->nparam != boot->p || !(level > 0 && level < 1))
+        return SC_EINVAL;
+    double *v = sc_malloc_array(boot->B, sizeof(double));
+    if (v == NULL) return SC_ENOMEM;
+    size_t m = 0;
+    for (size_t b = 0; b < boot->B; b++) {
+        const double *t = boot->theta + b * boot->p;
+        int ok = 1;
+        for (size_t j = 0; j < boot->p; j++)
+            if (!isfinite(t[j])) ok = 0;
+        if (!ok) continue;
+        double yb;
+        sc_law_predict(law, t, x, 1, &yb);
+        if (isfinite(yb)) v[m++] = yb;
+    }
+    sc_status st = percentile(v, m, level, lo, hi);
+    free(v);
+    return st;
+}

@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Multistart fitting of a law: validation, starts, the parallel loop over starts, the choice of
+ * the best, covariance and residuals. */
+#include "fit/fit_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_rng.h>
+#include <omp.h>
+
+void sc_fit_opts_init(sc_fit_opts *opts)
+{
+    if (opts == NULL) return;
+    memset(opts, 0, sizeof *opts);
+    opts->loss = SC_LOSS_LS;
+    opts->huber_delta = 1e-3;
+    opts->seed = 1;
+}
+
+sc_status sc_fit_check_points(const sc_law *law, const double *x, const double *y,
+                              const double *w, size_t n, sc_error *err)
+{
+    const size_t nx = law->nx;
+    char why[160];
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = x + i * nx;
+        for (size_t k = 0; k < nx; k++)
+            if (!isfinite(xi[k]))
+                return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0,
+                               "point %zu: %s is not a finite number (%g)", i + 1,
+                               law->x_names ? law->x_names[k] : "x", xi[k]);
+        if (!isfinite(y[i]))
+            return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0,
+                           "point %zu: y is not a finite number (%g)", i + 1, y[i]);
+        if (w != NULL && !(w[i] >= 0 && isfinite(w[i])))
+            return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0,
+                           "point %zu: weight must be finite and >= 0, got %g", i + 1, w[i]);
+        if (law->check != NULL) {
+            why[0] = '\0';
+            if (law->check(xi, y[i], why, sizeof why) != SC_OK)
+                return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0, "point %zu: %s", i + 1,
+                               why[0] ? why : "outside the law's domain");
+        }
+        if (!isfinite(sc_space_to(law->space, y[i])))
+            return sc_fail(err, SC_EDOMAIN, NULL, i + 1, 0,
+                           "point %zu: y = %g is outside the domain of the fit space", i + 1,
+                           y[i]);
+    }
+    return SC_OK;
+}
+
+void sc_prepared_free(sc_prepared *pr)
+{
+    if (pr == NULL) return;
+    free(pr->yf);
+    free(pr->xp);
+    pr->yf = NULL;
+    pr->xp = NULL;
+}
+
+sc_status sc_problem_prepare(sc_problem *pb, sc_prepared *pr, const sc_law *law, const double *x,
+                             const double *y, const double *w, size_t n, sc_loss loss,
+                             double delta)
+{
+    memset(pr, 0, sizeof *pr);
+    memset(pb, 0, sizeof *pb);
+    pb->law = law;
+    pb->fast = sc_law_fast_find(law);
+    pb->n = n;
+    pb->p = law->nparam;
+    pb->x = x;
+    pb->w = w;
+    pb->loss = loss;
+    pb->delta = delta;
+    pr->yf = sc_malloc_array(n, sizeof(double));
+    if (pr->yf == NULL) return SC_ENOMEM;
+    for (size_t i = 0; i < n; i++) pr->yf[i] = sc_space_to(law->space, y[i]);
+    if (pb->fast != NULL) {
+        pr->xp = sc_malloc_array(n, pb->fast->nxp * sizeof(double));
+        if (pr->xp == NULL) {
+            sc_prepared_free(pr);
+            return SC_ENOMEM;
+        }
+        pb->fast->prep(x, n, pr->xp, pb->ctx);
+        pb->xp = pr->xp;
+    }
+    pb->yf = pr->yf;
+    return SC_OK;
+}
+
+sc_status sc_fit_resolve_starts(const sc_law *law, const double *x, const double *y,
+                                const double *w, size_t n, const sc_fit_opts *opts,
+                                double **starts, size_t *ns, sc_error *err)
+{
+    const size_t p = law->nparam;
+    *starts = NULL;
+    *ns = 0;
+    double *s = NULL;
+    size_t k = 0;
+    if (opts->starts != NULL && opts->nstarts > 0) {
+        k = opts->nstarts;
+        s = sc_malloc_array(k, p * sizeof(double));
+        if (s == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        memcpy(s, opts->starts, k * p * sizeof(double));
+    } else if (opts->nrandom > 0) {
+        if (opts->lo == NULL || opts->hi == NULL)
+            return sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                           "random starts need a box: lo and hi must be given");
+        for (size_t j = 0; j < p; j++)
+            if (!(isfinite(opts->lo[j]) && isfinite(opts->hi[j]) && opts->lo[j] <= opts->hi[j]))
+                return sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                               "random start box: parameter %s needs finite lo <= hi",
+                               law->param_names[j]);
+        k = opts->nrandom;
+        s = sc_malloc_array(k, p * sizeof(double));
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        if (s == NULL || r == NULL) {
+            free(s);
+            if (r) gsl_rng_free(r);
+            return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        /* Start i draws from its own stream seeded by sc_seed_mix(seed, i). */
+        for (size_t i = 0; i < k; i++) {
+            gsl_rng_set(r, (unsigned long)sc_seed_mix(opts->seed, i));
+            for (size_t j = 0; j < p; j++)
+                s[i * p + j] = opts->lo[j] + (opts->hi[j] - opts->lo[j]) * gsl_rng_uniform(r);
+        }
+        gsl_rng_free(r);
+    } else if (law->starts != NULL && (k = law->starts(x, y, n, NULL, 0)) > 0) {
+        s = sc_malloc_array(k, p * sizeof(double));
+        if (s == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        size_t k2 = law->starts(x, y, n, s, k);
+        if (k2 != k) {
+            free(s);
+            return sc_fail(err, SC_EINTERNAL, NULL, 0, 0,
+                           "law %s: start grid changed size (%zu, then %zu)", law->name, k, k2);
+        }
+    } else if (law->linear != NULL) {
+        k = 1;
+        s = sc_malloc_array(p, sizeof(double));
+        if (s == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        sc_status st = law->linear(x, y, w, n, s);
+        if (st != SC_OK) {
+            free(s);
+            return sc_fail(err, st, NULL, 0, 0, "law %s: closed-form fit failed: %s", law->name,
+                           sc_strerror(st));
+        }
+    } else {
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0,
+                       "law %s has no default starts: give explicit or random starts", law->name);
+    }
+    *starts = s;
+    *ns = k;
+    return SC_OK;
+}
+
+size_t sc_best_serial(sc_solver *s, const sc_problem *pb, const double *starts, size_t ns,
+                      size_t max_iter, double tol, double *theta, double *loss, double *work)
+{
+    const size_t p = pb->p;
+    size_t nconv = 0;
+    *loss = NAN;
+    for (size_t k = 0; k < ns; k++) {
+        sc_start_out o;
+        if (sc_solver_run(s, pb, starts + k * p, max_iter, tol, work, &o) != SC_OK) continue;
+        if (o.converged) nconv++;
+        if (isfinite(o.loss) && !(o.loss >= *loss)) {
+            *loss = o.loss;
+            memcpy(theta, work, p * sizeof(double));
+        }
+    }
+    return nconv;
+}
+
+void sc_fit_free(sc_fit *fit)
+{
+    if (fit == NULL) return;
+    free(fit->theta);
+    free(fit->x);
+    free(fit->y);
+    free(fit->w);
+    free(fit->resid);
+    free(fit->cov);
+    free(fit->corr);
+    free(fit->failures);
+    free(fit);
+}
+
+/* Gauss-Newton covariance at the optimum: sigma^2 (J^T W J)^-1 with the residual variance
+ * sigma^2 = sum w r^2 / (n - p) (e.g. Seber and Wild 1989, Nonlinear Regression, sec. 2.1).
+ * For the Huber loss this is the least-squares approximation at the robust optimum. */
+static sc_status covariance(sc_fit *fit, const sc_problem *pb)
+{
+    const size_t n = pb->n, p = pb->p;
+    if (n <= p) return SC_OK;
+    gsl_matrix *J = gsl_matrix_alloc(n, p);
+    gsl_matrix *C = gsl_matrix_alloc(p, p);
+    double *buf = sc_malloc_array(SC_CHUNK + 2 * SC_CHUNK + p, sizeof(double));
+    sc_status st = SC_OK;
+    if (J == NULL || C == NULL || buf == NULL) {
+        st = SC_ENOMEM;
+        goto done;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        sc_problem_eval(pb, fit->theta, i0, m, buf, J->data + i0 * p, buf + SC_CHUNK);
+    }
+    if (pb->w != NULL)
+        for (size_t i = 0; i < n; i++) {
+            const double sw = sqrt(pb->w[i]);
+            for (size_t j = 0; j < p; j++) J->data[i * p + j] *= sw;
+        }
+    if (gsl_multifit_nlinear_covar(J, 0.0, C) != GSL_SUCCESS) goto done;
+    const double s2 = fit->rss / (double)(n - p);
+    fit->cov = sc_malloc_array(p * p, sizeof(double));
+    fit->corr = sc_malloc_array(p * p, sizeof(double));
+    if (fit->cov == NULL || fit->corr == NULL) {
+        st = SC_ENOMEM;
+        goto done;
+    }
+    int ok = 1;
+    for (size_t k = 0; k < p * p; k++) {
+        fit->cov[k] = s2 * C->data[k];
+        if (!isfinite(fit->cov[k])) ok = 0;
+    }
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++) {
+            const double d = sqrt(fit->cov[i * p + i] * fit->cov[j * p + j]);
+            fit->corr[i * p + j] = d > 0 ? fit->cov[i * p + j] / d : NAN;
+        }
+    if (!ok) {
+        free(fit->cov);
+        free(fit->corr);
+        fit->cov = fit->corr = NULL;
+    }
+done:
+    gsl_matrix_free(J);
+    gsl_matrix_free(C);
+    free(buf);
+    return st;
+}
+
+static sc_status copy_array(double **dst, const double *src, size_t n)
+{
+    *dst = sc_malloc_array(n, sizeof(double));
+    if (*dst == NULL) return SC_ENOMEM;
+    memcpy(*dst, src, n * sizeof(double));
+    return SC_OK;
+}
+
+sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t n,
+                     const sc_fit_opts *opts_in, sc_fit **out, sc_error *err)
+{
+    if (out != NULL) *out = NULL;
+    if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_fit_run: law, x, y and out are required");
+    sc_gsl_quiet();
+    sc_fit_opts opts;
+    if (opts_in != NULL)
+        opts = *opts_in;
+    else
+        sc_fit_opts_init(&opts);
+    const size_t p = law->nparam;
+    if (n < p)
+        return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
+                       "law %s has %zu parameters but only %zu points were given", law->name, p,
+                       n);
+    if (opts.loss == SC_LOSS_HUBER && !(opts.huber_delta > 0 && isfinite(opts.huber_delta)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "Huber delta must be > 0, got %g",
+                       opts.huber_delta);
+    if (opts.loss != SC_LOSS_LS && opts.loss != SC_LOSS_HUBER)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "unknown loss %d", (int)opts.loss);
+    SC_TRY(sc_fit_check_points(law, x, y, opts.w, n, err));
+
+    const size_t max_iter = opts.max_iter ? opts.max_iter : SC_DEFAULT_MAX_ITER;
+    const double tol =
+        opts.tol > 0 ? opts.tol
+                     : (opts.loss == SC_LOSS_HUBER ? SC_DEFAULT_TOL_HUBER : SC_DEFAULT_TOL_LS);
+    double *starts = NULL;
+    size_t ns = 0;
+    SC_TRY(sc_fit_resolve_starts(law, x, y, opts.w, n, &opts, &starts, &ns, err));
+
+    sc_problem pb;
+    sc_prepared pr;
+    sc_status st = sc_problem_prepare(&pb, &pr, law, x, y, opts.w, n, opts.loss,
+                                      opts.huber_delta);
+    double *thetas = sc_malloc_array(ns, p * sizeof(double));
+    sc_start_out *outs = sc_calloc(ns, sizeof *outs);
+    sc_fit *fit = calloc(1, sizeof *fit);
+    if (st != SC_OK || thetas == NULL || outs == NULL || fit == NULL) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+
+    /* Every start is independent: the result of start k depends on k only, so the schedule
+     * and the number of threads cannot change the outcome. */
+    int nthreads = opts.threads > 0 ? opts.threads : omp_get_max_threads();
+    if ((size_t)nthreads > ns) nthreads = (int)ns;
+    if (nthreads < 1) nthreads = 1;
+    int oom = 0;
+#pragma omp parallel num_threads(nthreads) reduction(| : oom)
+    {
+        sc_solver *sv = NULL;
+        if (sc_solver_new(n, p, opts.loss, &sv) != SC_OK) oom = 1;
+#pragma omp for schedule(dynamic, 4)
+        for (size_t k = 0; k < ns; k++) {
+            if (sv == NULL) continue;
+            if (sc_solver_run(sv, &pb, starts + k * p, max_iter, tol, thetas + k * p,
+                              &outs[k]) != SC_OK)
+                oom = 1;
+        }
+        sc_solver_free(sv);
+    }
+    if (oom) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+
+    /* The best: lowest loss, ties to the lowest start index. */
+    size_t best = ns, nconv = 0, nfailed = 0;
+    for (size_t k = 0; k < ns; k++) {
+        if (outs[k].converged)
+            nconv++;
+        else
+            nfailed++;
+        if (isfinite(outs[k].loss) && (best == ns || outs[k].loss < outs[best].loss)) best = k;
+    }
+    fit->failures = sc_calloc(nfailed < 16 ? nfailed : 16, sizeof *fit->failures);
+    if (fit->failures == NULL) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 0, f = 0; k < ns && f < 16; k++) {
+        if (outs[k].converged) continue;
+        fit->failures[f].start = k;
+        fit->failures[f].code = outs[k].code;
+        snprintf(fit->failures[f].reason, sizeof fit->failures[f].reason, "%s", outs[k].reason);
+        f++;
+    }
+    if (nconv == 0 || best == ns) {
+        char msg[400];
+        int len = snprintf(msg, sizeof msg, "law %s: no start converged (%zu starts)", law->name,
+                           ns);
+        for (size_t f = 0; f < nfailed && f < 3 && len > 0 && (size_t)len < sizeof msg; f++)
+            len += snprintf(msg + len, sizeof msg - (size_t)len, "%s start %zu: %s",
+                            f == 0 ? ":" : ";", fit->failures[f].start + 1,
+                            fit->failures[f].reason);
+        st = sc_fail(err, SC_ENOCONV, NULL, 0, 0, "%s", msg);
+        goto fail;
+    }
+
+    fit->law = law;
+    fit->n = n;
+    fit->p = p;
+    fit->loss = outs[best].loss;
+    fit->converged = outs[best].converged;
+    snprintf(fit->reason, sizeof fit->reason, "%s", outs[best].reason);
+    fit->iterations = outs[best].iterations;
+    fit->nstarts = ns;
+    fit->nfailed = nfailed;
+    fit->loss_kind = opts.loss;
+    fit->huber_delta = opts.huber_delta;
+    /* Starts in the best basin: loss within 1e-6 relative of the best (plus 1e-20 per point,
+     * so that exact fits with a loss at rounding level are counted too). Compared in the
+     * optimiser's own numbers. */
+    const double best_tol = 1e-6 * fabs(outs[best].loss) + 1e-20 * (double)n;
+    for (size_t k = 0; k < ns; k++)
+        if (isfinite(outs[k].loss) && outs[k].loss - outs[best].loss <= best_tol) fit->nbest++;
+    if (copy_array(&fit->theta, thetas + best * p, p) != SC_OK ||
+        copy_array(&fit->x, x, n * law->nx) != SC_OK || copy_array(&fit->y, y, n) != SC_OK ||
+        (opts.w != NULL && copy_array(&fit->w, opts.w, n) != SC_OK) ||
+        (fit->resid = sc_malloc_array(n, sizeof(double))) == NULL) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    /* Residuals, covariance and the reported loss come from the law's public f and jac at
+     * theta (the optimiser may have worked in an internal parametrisation). */
+    sc_problem gp = pb;
+    gp.fast = NULL;
+    gp.xp = NULL;
+    {
+        double *obuf = sc_malloc_array(SC_CHUNK * (p + 3) + p, sizeof(double));
+        if (obuf == NULL) {
+            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        fit->loss = sc_problem_objective(&gp, fit->theta, NULL, obuf);
+        free(obuf);
+    }
+    /* Residuals r = observed - model, in fit space. */
+    double chunk[SC_CHUNK];
+    size_t inside = 0;
+    fit->rss = 0.0;
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        sc_problem_eval(&gp, fit->theta, i0, m, chunk, NULL, NULL);
+        for (size_t i = 0; i < m; i++) {
+            const double r = pb.yf[i0 + i] - chunk[i];
+            fit->resid[i0 + i] = r;
+            fit->rss += (opts.w ? opts.w[i0 + i] : 1.0) * r * r;
+            if (fabs(r) <= opts.huber_delta) inside++;
+        }
+    }
+    fit->inside_share = opts.loss == SC_LOSS_HUBER ? (double)inside / (double)n : 1.0;
+    if (!opts.no_covariance && covariance(fit, &gp) != SC_OK) {
+        st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    free(starts);
+    free(thetas);
+    free(outs);
+    sc_prepared_free(&pr);
+    *out = fit;
+    return SC_OK;
+fail:
+    free(starts);
+    free(thetas);
+    free(outs);
+    sc_prepared_free(&pr);
+    sc_fit_free(fit);
+    return st;
+}
+
+void sc_fit_predict(const sc_fit *fit, const double *x, size_t m, double *y)
+{
+    if (fit == NULL) return;
+    sc_law_predict(fit->law, fit->theta, x, m, y);
+}
+
+double sc_fit_objective(const sc_law *law, const double *x, const double *y, const double *w,
+                        size_t n, sc_loss loss, double delta, const double *theta, double *grad)
+{
+    if (law == NULL || theta == NULL) return NAN;
+    sc_problem pb;
+    sc_prepared pr;
+    if (sc_problem_prepare(&pb, &pr, law, x, y, w, n, loss, delta) != SC_OK) return NAN;
+    pb.fast = NULL; /* the public f and jac, at theta */
+    pb.xp = NULL;
+    const size_t p = law->nparam;
+    double *buf = sc_malloc_array(SC_CHUNK * (p + 3) + p, sizeof(double));
+    double v = NAN;
+    if (buf != NULL) v = sc_problem_objective(&pb, theta, grad, buf);
+    free(buf);
+    sc_prepared_free(&pr);
+    return v;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Internals of the fitting engine shared by src/fit and the laws that offer a fast path. */
+#ifndef SC_FIT_INTERNAL_H
+#define SC_FIT_INTERNAL_H
+
+#include "core/internal.h"
+
+/* Optional acceleration of a law. The public descriptor (sc_law) evaluates the model from the
+ * raw covariates; a law may in addition
+ *  - transform its covariates once per data set (prep: e.g. log N and log D, centred), which
+ *    also sets constants ctx (up to SC_CTX values, e.g. the centres);
+ *  - work in internal parameters z, an exact reparametrisation of theta given ctx (e.g.
+ *    a' = a - alpha mean(log N), which decorrelates a and alpha and makes the optimiser's job
+ *    much easier); to_internal/from_internal map between them (NULL: z = theta);
+ *  - evaluate model and Jacobian with respect to z together (fj).
+ * The engine optimises in z with these when present and uses the public f/jac otherwise (and
+ * always for residuals, covariance and the reported loss). */
+#define SC_CTX 8
+typedef struct sc_law_fast {
+    const sc_law *law;
+    size_t nxp; /* transformed covariates per point */
+    void (*prep)(const double *x, size_t n, double *xp, double *ctx);
+    void (*to_internal)(const double *ctx, const double *theta, double *z);
+    void (*from_internal)(const double *ctx, const double *z, double *theta);
+    /* Model (n) and, when J != NULL, Jacobian d f / d z (n x p) from transformed covariates. */
+    void (*fj)(const double *z, const double *xp, size_t n, double *f, double *J);
+} sc_law_fast;
+
+/* The fast path of law, or NULL (src/laws/registry.c). */
+const sc_law_fast *sc_law_fast_find(const sc_law *law);
+
+/* One data set prepared for fitting. */
+typedef struct sc_problem {
+    const sc_law *law;
+    const sc_law_fast *fast; /* or NULL */
+    size_t n, p;
+    const double *x;  /* n x law->nx raw covariates */
+    const double *xp; /* n x fast->nxp transformed covariates (fast != NULL) */
+    double ctx[SC_CTX]; /* constants of the internal parametrisation (fast != NULL) */
+    const double *yf; /* n observations in fit space */
+    const double *w;  /* n weights or NULL */
+    sc_loss loss;
+    double delta;
+} sc_problem;
+
+/* Outcome of one start. */
+typedef struct sc_start_out {
+    double loss;       /* objective at the end point (NaN if it could not be evaluated) */
+    int converged;     /* met the convergence test */
+    sc_status code;    /* SC_OK when converged, else why not */
+    size_t iterations;
+    char reason[96];
+} sc_start_out;
+
+/* Per-thread solver workspace: allocated once, reused for every start. */
+typedef struct sc_solver sc_solver;
+
+SC_NODISCARD sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out);
+void sc_solver_free(sc_solver *s);
+
+/* Minimises pb's objective from theta0; writes the end point into theta (p). */
+SC_NODISCARD sc_status sc_solver_run(sc_solver *s, const sc_problem *pb, const double *theta0,
+                                     size_t max_iter, double tol, double *theta,
+                                     sc_start_out *out);
+
+/* Model (m) and optionally Jacobian (m x p) for points [i0, i0 + m) of pb, at internal
+ * parameters z when pb->fast != NULL, else at theta. scratch needs
+ * 2 * m + p doubles when the law has neither a fast path nor an analytic Jacobian. */
+void sc_problem_eval(const sc_problem *pb, const double *theta, size_t i0, size_t m, double *f,
+                     double *J, double *scratch);
+
+/* Objective (and gradient when grad != NULL) of pb at theta (internal z with a fast path).
+ * buf needs
+ * SC_CHUNK * (p + 3) + p doubles. */
+#define SC_CHUNK 64
+double sc_problem_objective(const sc_problem *pb, const double *theta, double *grad, double *buf);
+
+/* Huber function of Huber (1964): r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond. */
+static inline double sc_huber(double r, double delta)
+{
+    double a = r < 0 ? -r : r;
+    return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+}
+
+/* Data prepared for a problem: observations in fit space and transformed covariates. */
+typedef struct sc_prepared {
+    double *yf; /* n */
+    double *xp; /* n x fast->nxp, or NULL without a fast path */
+} sc_prepared;
+
+/* Checks the points (finite x, y, w >= 0, law->check, y inside the fit space): SC_EDOMAIN
+ * naming the first bad point (err->line = index + 1). */
+SC_NODISCARD sc_status sc_fit_check_points(const sc_law *law, const double *x, const double *y,
+                                           const double *w, size_t n, sc_error *err);
+/* Fills pb (pointing into pr, which it allocates) for the data. */
+SC_NODISCARD sc_status sc_problem_prepare(sc_problem *pb, sc_prepared *pr, const sc_law *law,
+                                          const double *x, const double *y, const double *w,
+                                          size_t n, sc_loss loss, double delta);
+void sc_prepared_free(sc_prepared *pr);
+/* The starts opts asks for (explicit, random, grid or closed form): *starts (ns x p, owned by
+ * the caller). */
+SC_NODISCARD sc_status sc_fit_resolve_starts(const sc_law *law, const double *x, const double *y,
+                                             const double *w, size_t n, const sc_fit_opts *opts,
+                                             double **starts, size_t *ns, sc_error *err);
+/* Runs every start with one solver, in order; writes the best end point (by loss, then start
+ * index) into theta. Returns how many starts converged; *loss is the best loss (NaN when no
+ * start ended at a finite loss). */
+size_t sc_best_serial(sc_solver *s, const sc_problem *pb, const double *starts, size_t ns,
+                      size_t max_iter, double tol, double *theta, double *loss, double *work);
+
+#define SC_DEFAULT_MAX_ITER 1000
+#define SC_DEFAULT_TOL_LS 1e-10
+#define SC_DEFAULT_TOL_HUBER 1e-8
+
+/* Turns off GSL's default error handler (which aborts): the library reports statuses instead. */
+void sc_gsl_quiet(void);
+
+#endif
