@@ -4,6 +4,11 @@
 #define SC_CLI_COMMANDS_H
 
 int cmd_fit(int argc, char **argv);
+int cmd_chain(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_obs(int argc, char **argv);
+int cmd_passuntil(int argc, char **argv);
+int cmd_passk(int argc, char **argv);
 
 #endif
