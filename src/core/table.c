@@ -296,24 +296,18 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
         sc_column c = {0};
         c.type = src->type;
         if ((c.name = sc_tbl_strdup(src->name)) == NULL) s = SC_ENOMEM;
+        if (s == SC_OK && src->pos != NULL &&
+            (c.pos = sc_tbl_array(nr, sizeof(sc_cellpos))) == NULL)
+            s = SC_ENOMEM;
+        for (size_t i = 0; s == SC_OK && c.pos != NULL && i < nr; i++)
+            c.pos[i] = src->pos[rows ? rows[i] : i];
         if (s == SC_OK && src->type == SC_COL_NUM) {
             if ((c.num = sc_tbl_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
-            if (s == SC_OK && src->pos != NULL &&
-                (c.pos = sc_tbl_array(nr, sizeof(sc_cellpos))) == NULL)
-                s = SC_ENOMEM;
-            for (size_t i = 0; s == SC_OK && i < nr; i++) {
-                c.num[i] = src->num[rows ? rows[i] : i];
-                if (c.pos) c.pos[i] = src->pos[rows ? rows[i] : i];
-            }
+            for (size_t i = 0; s == SC_OK && i < nr; i++) c.num[i] = src->num[rows ? rows[i] : i];
         } else if (s == SC_OK) {
             if ((c.text = sc_tbl_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
-            if (s == SC_OK && src->pos != NULL &&
-                (c.pos = sc_tbl_array(nr, sizeof(sc_cellpos))) == NULL)
-                s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nr; i++) {
-                size_t from = rows ? rows[i] : i;
-                const char *v = src->text[from];
-                if (c.pos) c.pos[i] = src->pos[from];
+                const char *v = src->text[rows ? rows[i] : i];
                 if (v != NULL && (c.text[i] = sc_table_strndup(r, v, strlen(v))) == NULL)
                     s = SC_ENOMEM;
             }

@@ -272,14 +272,29 @@ static sc_status header_names(parser *p, char **names)
     return SC_OK;
 }
 
-/* Converts column j into t: numeric when every non-empty cell is a number, else text. */
+/* Converts column j into t: numeric when every non-empty cell is a number, else text. Every
+ * cell keeps its position (line, byte column of its first byte), so that later checks can name
+ * it. The cells of a column come in file order, so their lines are found by walking the line
+ * starts once instead of searching for each. */
 static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
 {
     const size_t nrows = p->rowlines.n - 1, ncols = p->ncols;
     const size_t *cell = p->cells.v + ncols + j; /* row i at cell[i * ncols] */
     sc_column c = {0};
+    c.pos = sc_tbl_array(nrows, sizeof(sc_cellpos));
     double *num = sc_tbl_array(nrows, sizeof(double));
-    if (num == NULL) return oom(p);
+    if (c.pos == NULL || num == NULL) {
+        free(num);
+        sc_column_release(&c);
+        return oom(p);
+    }
+    size_t line = 0; /* index into p->lines of the line holding the current cell */
+    for (size_t i = 0; i < nrows; i++) {
+        size_t off = cell[i * ncols];
+        while (line + 1 < p->lines.n && p->lines.v[line + 1] <= off) line++;
+        c.pos[i].line = sat32(line + 1);
+        c.pos[i].col = sat32(off - p->lines.v[line] + 1);
+    }
     size_t i = 0;
     for (; i < nrows; i++) {
         const char *s = cell_text(p, cell[i * ncols]);
@@ -289,33 +304,15 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
     if (i == nrows) {
         c.type = SC_COL_NUM;
         c.num = num;
-        /* Positions of numeric cells too, so that a later domain check can name the cell. */
-        c.pos = sc_tbl_array(nrows, sizeof(sc_cellpos));
-        if (c.pos == NULL) {
-            sc_column_release(&c);
-            return oom(p);
-        }
-        for (i = 0; i < nrows; i++) {
-            size_t line, col;
-            locate(p, cell[i * ncols], &line, &col);
-            c.pos[i].line = sat32(line);
-            c.pos[i].col = sat32(col);
-        }
     } else {
         free(num);
         c.type = SC_COL_TEXT;
-        c.text = sc_tbl_calloc(nrows, sizeof(char *));
-        c.pos = sc_tbl_array(nrows, sizeof(sc_cellpos));
-        if (c.text == NULL || c.pos == NULL) {
+        if ((c.text = sc_tbl_calloc(nrows, sizeof(char *))) == NULL) {
             sc_column_release(&c);
             return oom(p);
         }
         for (i = 0; i < nrows; i++) {
-            size_t off = cell[i * ncols], line, col;
-            const char *s = cell_text(p, off);
-            locate(p, off, &line, &col);
-            c.pos[i].line = sat32(line);
-            c.pos[i].col = sat32(col);
+            const char *s = cell_text(p, cell[i * ncols]);
             if (s[0] == '\0') continue;
             if ((c.text[i] = sc_table_strndup(t, s, strlen(s))) == NULL) {
                 sc_column_release(&c);

@@ -82,6 +82,19 @@ static void exercise(const sc_table *t)
 {
     const size_t n = sc_table_nrows(t), p = sc_table_ncols(t);
     CHECK(n > 0 && p > 0);
+    /* Every cell has a position; lines never go back down a column, and within a column a
+     * later cell on the same line can only be further right. */
+    for (size_t k = 0; k < p && k < 64; k++) {
+        size_t prev_line = 0, prev_col = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t line, col;
+            sc_table_cell_pos(t, i, k, &line, &col);
+            CHECK(line >= 2 && col >= 1);
+            CHECK(line > prev_line || (line == prev_line && col > prev_col));
+            prev_line = line;
+            prev_col = col;
+        }
+    }
     sc_error err;
     size_t j;
     long numeric = -1;

@@ -303,6 +303,16 @@ static void test_pivot_rule(void **state)
     assert_int_equal(sc_table_pivot(t, ids, 1, keys, 0, "score", ":", &w, &err), SC_EINVAL);
     sc_table_free(t);
 
+    /* A missing value still takes its occurrence. */
+    t = from_csv("run,key,v\nr1,a,1\nr1,a,\nr1,a,3\n", "n.csv");
+    const char *k3[] = {"key"};
+    assert_int_equal(sc_table_pivot(t, ids, 1, k3, 1, "v", ":", &w, &err), SC_OK);
+    out = to_csv(w);
+    assert_string_equal(out, "run,a\nr1,1\nr1,\nr1,3\n");
+    free(out);
+    sc_table_free(w);
+    sc_table_free(t);
+
     /* A key value that is also an id column's name. */
     t = from_csv("run,key,v\nr1,run,1\n", "c.csv");
     const char *k2[] = {"key"};
