@@ -562,17 +562,658 @@ SC_NODISCARD sc_status sc_backtest_band(const sc_backtest *bt, size_t b, size_t 
  * Section: observational scaling laws (Ruan et al. 2024)
  * ========================================================================================== */
 
+/* Observational scaling laws (Ruan, Maddison, Hashimoto, "Observational Scaling Laws and the
+ * Predictability of Language Model Performance", NeurIPS 2024, arXiv 2405.10938). A benchmark
+ * matrix B (models x metrics, values in [0,1]) is imputed, reduced to a few principal
+ * components S (capabilities), and a target metric is linked to S by a floored sigmoid. */
+
+/* --- Iterative low-rank PCA imputation (src/prep/impute.c) --- */
+typedef struct sc_impute_opts {
+    size_t rank;       /* components of the reconstruction; default 1 */
+    double tol;        /* stop when no imputed cell changes by tol or more (standardised units);
+                        * default 1e-4 */
+    size_t max_rounds; /* default 1000 */
+    double lo, hi;     /* clip range after unstandardising; lo > hi or NaN: no clipping;
+                        * default [0, 1] */
+} sc_impute_opts;
+void sc_impute_opts_init(sc_impute_opts *opts);
+
+typedef struct sc_impute_info {
+    size_t nmissing_train, nmissing_test; /* cells imputed */
+    size_t rounds_train, rounds_test;     /* rounds run (0 when nothing was missing) */
+    int converged_train, converged_test;  /* the change criterion was met */
+    double change_train, change_test;     /* largest change of an imputed cell in the last round */
+} sc_impute_info;
+
+/* Fills the NaN cells of train (ntrain x p) in place by iterative rank-r PCA fitted on train
+ * only: standardise with the observed training mean and sd (sd 0 -> 1), fill with the mean,
+ * then repeat {PCA of the filled matrix, overwrite only the missing cells with the rank-r
+ * reconstruction} until the largest change of a missing cell is < tol; unstandardise; clip.
+ * test (ntest x p, may be NULL) is filled with the same standardisation and the final training
+ * components. Errors: SC_ETOOFEW with fewer than 2 training rows or rank >= min(ntrain, p);
+ * SC_EEMPTY when a column has no observed training value (message names column index j+1). A
+ * run that stops at max_rounds returns SC_OK with info->converged_* = 0. */
+SC_NODISCARD sc_status sc_impute_pca(double *train, size_t ntrain, double *test, size_t ntest,
+                                     size_t p, const sc_impute_opts *opts, sc_impute_info *info,
+                                     sc_error *err);
+
+/* --- PCA, mean-centred, not standardised (src/prep/pca.c) --- */
+typedef struct sc_pca {
+    size_t n, p;        /* rows fitted on, variables */
+    size_t k;           /* components kept */
+    size_t nall;        /* components with variance reported: min(n - 1, p) */
+    double *mean;       /* p column means */
+    double *components; /* k x p orthonormal rows; the sign of each is fixed so that its entry
+                         * of largest magnitude is positive */
+    double *variance;   /* nall explained variances (denominator n - 1) */
+    double *ratio;      /* nall explained variance ratios (of the total variance) */
+    double total_variance;
+} sc_pca;
+
+/* Fits k components to X (n x p, no NaN). SC_ETOOFEW when n <= k ("need more models than
+ * components") or k > p or k == 0; SC_EDOMAIN on a non-finite cell. Uses GSL's SVD. */
+SC_NODISCARD sc_status sc_pca_fit(const double *X, size_t n, size_t p, size_t k, sc_pca **out,
+                                  sc_error *err);
+void sc_pca_free(sc_pca *pca);
+/* Scores S (m x k) = (X - mean) components^T for m rows X (m x p). */
+void sc_pca_transform(const sc_pca *pca, const double *X, size_t m, double *S);
+
+/* --- Floored sigmoid link y = (1 - b) sigmoid(w . s + w0) + b (src/methods/obs_link.c) --- */
+typedef struct sc_link_opts {
+    double floor_max;  /* b in [0, floor_max]; default 0.2 */
+    sc_loss loss;      /* SC_LOSS_LS (default) or SC_LOSS_HUBER (iteratively reweighted) */
+    double huber_delta;/* default 0.1 (observation units) */
+    size_t max_iter;   /* per inner Levenberg-Marquardt fit; default 2000 */
+} sc_link_opts;
+void sc_link_opts_init(sc_link_opts *opts);
+
+typedef struct sc_link {
+    size_t k;          /* covariates */
+    size_t n;          /* points fitted */
+    double *w;         /* k slopes */
+    double w0;         /* intercept */
+    double b;          /* floor */
+    double rss;        /* sum of squared residuals at the fit */
+    double loss;       /* objective at the fit (rss, or sum of Huber) */
+    int converged;     /* the inner fit at the chosen floor met its test */
+    size_t evaluations;/* inner fits run (profile over the floor) */
+} sc_link;
+
+/* Fits the link to n points (S: n x k, y: n, no NaN) by least squares with the floor b bounded
+ * to [0, floor_max]: b is profiled (grid, then golden section) and (w0, w) fitted by GSL's
+ * trust-region Levenberg-Marquardt from two starts at each b. SC_ETOOFEW when n < k + 2. */
+SC_NODISCARD sc_status sc_link_fit(const double *S, const double *y, size_t n, size_t k,
+                                   const sc_link_opts *opts, sc_link **out, sc_error *err);
+void sc_link_free(sc_link *link);
+void sc_link_predict(const sc_link *link, const double *S, size_t m, double *y);
+/* The linear predictor P = w . s + w0 of one row s (k values). */
+double sc_link_linear(const sc_link *link, const double *s);
+
+/* --- The observational pipeline on arrays (src/methods/obs.c) --- */
+typedef enum sc_obs_split {
+    SC_OBS_SPLIT_CUTOFF = 0, /* train: FLOPs <= cutoff; models without FLOPs go to test */
+    SC_OBS_SPLIT_TOP = 1,    /* test: the top fraction of models by the target */
+    SC_OBS_SPLIT_GIVEN = 2   /* test: rows with is_test[i] != 0 */
+} sc_obs_split;
+
+typedef struct sc_obs_data {
+    size_t n, p;
+    const char *const *model;   /* n names */
+    const char *const *family;  /* n family names (NULL entries: no family) or NULL */
+    const char *const *metric;  /* p metric names */
+    const double *B;            /* n x p benchmark matrix, NaN = missing */
+    const double *flops;        /* n training FLOPs (any fixed unit), NaN unknown; or NULL */
+    const double *y;            /* n target values, NaN = missing; or NULL (PCA only) */
+    const unsigned char *is_test; /* n, for SC_OBS_SPLIT_GIVEN */
+    const double *size;         /* n parameter counts (any fixed unit), NaN unknown; or NULL */
+} sc_obs_data;
+
+typedef struct sc_obs_opts {
+    size_t k;                  /* components; default 3 */
+    sc_obs_split split;        /* default SC_OBS_SPLIT_CUTOFF */
+    double cutoff;             /* same unit as flops; default 84 (1e21 FLOPs) */
+    double top_fraction;       /* SC_OBS_SPLIT_TOP: default 0.1 (floor(fraction * n) models) */
+    const char *reference_family; /* default "Llama-2" */
+    size_t select_budget;      /* > 0: V-optimal family selection with at most this many models */
+    size_t select_random;      /* > 0: also score this many random family sets of the same size
+                                * (budget - 2 to budget models, reference kept) as a baseline */
+    uint64_t seed;             /* for the random sets; default 1 */
+    sc_impute_opts impute;
+    sc_link_opts link;
+} sc_obs_opts;
+void sc_obs_opts_init(sc_obs_opts *opts);
+
+/* Per-family efficiency: P = slope log C + intercept (natural log of the FLOPs unit). */
+typedef struct sc_obs_family {
+    char *name;
+    size_t nmodels;            /* models of the family in the fit (train and test) */
+    size_t nflops;             /* of them with FLOPs */
+    int fitted;                /* 0 when fewer than 2 models with distinct FLOPs */
+    double slope, intercept;
+} sc_obs_family;
+
+typedef struct sc_obs_result {
+    size_t n, p, k;            /* rows used (target present), metrics, components */
+    size_t *row;               /* n indices into the input rows */
+    unsigned char *is_test;    /* n */
+    size_t ntrain, ntest;
+    double *B;                 /* n x p imputed and clipped matrix */
+    sc_impute_info impute;
+    sc_pca *pca;               /* fitted on the training rows */
+    double *S;                 /* n x k scores */
+    /* Target (absent when data->y == NULL): */
+    sc_link *link;             /* on S */
+    double *pred;              /* n predictions */
+    double *P;                 /* n linear predictors w . S + w0 */
+    double mse_train, mse_test;
+    /* log-FLOPs baseline on the rows with FLOPs (NULL when no flops or too few) */
+    sc_link *flink;
+    double *fpred;             /* n (NaN where FLOPs unknown) */
+    double fmse_train, fmse_test;
+    size_t fntest;             /* test rows the baseline could score */
+    double pc_mse_test_same;   /* PC link test MSE on those same rows */
+    /* log-N (parameters) baseline, likewise (NULL when no sizes or too few) */
+    sc_link *nlink;
+    double *npred;
+    double nmse_train, nmse_test;
+    size_t nntest;
+    double pc_mse_test_same_n; /* PC link test MSE on the rows the log-N baseline scores */
+    /* Family efficiency and equivalent FLOPs (Eq. 7-8): */
+    sc_obs_family *families;
+    size_t nfamilies;
+    long reference;            /* index into families, -1 when not fitted */
+    double *eq_flops;          /* n equivalent FLOPs relative to the reference family or NaN */
+    /* V-optimal selection (select_budget > 0): */
+    size_t nselected_families;
+    char **selected_families;
+    size_t nselected_models;
+    double select_objective;   /* trace(S^T S (S_M^T S_M)^-1) of the chosen set */
+    sc_link *select_link;      /* link fitted on the selected models only */
+    double select_mse_test, select_mse_train;
+    size_t select_searched;    /* subsets evaluated */
+    size_t nrandom;            /* random sets scored (select_random > 0) */
+    double random_mse_median;  /* median test MSE of the link fitted on a random set */
+    double random_mse_mean;
+    size_t random_better;      /* random sets with a lower test MSE than the V-optimal set */
+    /* Warnings (family with one model, non-converged imputation or fit, ...). */
+    char **warnings;
+    size_t nwarnings;
+} sc_obs_result;
+
+/* Runs the pipeline: drops rows whose target is NaN (when y is given), splits, imputes on the
+ * training rows, fits the PCA on the training rows, fits the link and the log-FLOPs baseline on
+ * the training rows, measures train / test MSE, fits family efficiencies and equivalent FLOPs,
+ * and optionally selects families. Errors: SC_ETOOFEW (fewer training models than components
+ * plus one, or than link parameters), SC_EEMPTY (no training row with a target value),
+ * SC_EDOMAIN (B outside [0,1], FLOPs <= 0). */
+SC_NODISCARD sc_status sc_obs_run(const sc_obs_data *data, const sc_obs_opts *opts,
+                                  sc_obs_result **out, sc_error *err);
+void sc_obs_result_free(sc_obs_result *r);
+
+/* The paper's default set-up (see data/obsscaling/SOURCE.md): NULL-terminated lists of the 21
+ * default model families, the 8 default metrics and the 20 models released later (names
+ * without the organisation prefix). */
+const char *const *sc_obs_default_families(void);
+const char *const *sc_obs_default_metrics(void);
+const char *const *sc_obs_later_models(void);
+/* 1 when model ("org/name" or "name") is one of the later models. */
+int sc_obs_is_later_model(const char *model);
+
+/* Inner join of tables on a text key column (rows of the first table whose key is in every
+ * other table, in the first table's order); columns of later tables whose names already exist
+ * are skipped. SC_ENOCOL when a table lacks the key; SC_EDUP on a repeated key. */
+SC_NODISCARD sc_status sc_obs_join(const sc_table *const *tables, size_t ntables,
+                                   const char *key, sc_table **out, sc_error *err);
+
+/* Arrays for sc_obs_run read from a table (owned copies). */
+typedef struct sc_obs_table_data {
+    sc_obs_data data; /* points into the arrays below */
+    char **model, **family, **metric;
+    double *B, *flops, *y, *size;
+    size_t *line;     /* n source lines of the rows (0 when unknown) */
+} sc_obs_table_data;
+
+typedef struct sc_obs_columns {
+    const char *model;   /* default "Model" */
+    const char *family;  /* default "Model Family"; absent column: no families */
+    const char *flops;   /* default "FLOPs (1E21)"; absent column: no FLOPs */
+    const char *size;    /* default "Model Size (B)"; absent column: no sizes */
+    const char *const *metrics; /* PCA inputs; NULL: sc_obs_default_metrics() */
+    size_t nmetrics;
+    const char *target;  /* NULL: no target */
+    double target_scale; /* the target is divided by it; 0 or 1: none */
+    double target_chance;/* then rescaled (y - c) / (1 - c); 0: none */
+    const double *metric_scales; /* nmetrics divisors of the metrics (0 or 1: none), or NULL */
+} sc_obs_columns;
+
+/* Reads the columns from t, keeping the rows where keep[i] != 0 (keep may be NULL). Every
+ * metric and the (rescaled) target must lie in [0, 1]: a value outside gives SC_EDOMAIN at the
+ * cell's file, line and column, naming the column and suggesting a declared scale. Text
+ * metrics give SC_ETYPE; missing columns SC_ENOCOL; an empty selection SC_EEMPTY. */
+SC_NODISCARD sc_status sc_obs_table_data_new(const sc_table *t, const unsigned char *keep,
+                                             const sc_obs_columns *cols,
+                                             sc_obs_table_data **out, sc_error *err);
+void sc_obs_table_data_free(sc_obs_table_data *d);
+
 /* end of section */
 
 /* ==========================================================================================
  * Section: lm-evaluation-harness readers and the metric chain (Schaeffer et al. 2024)
  * ========================================================================================== */
 
+/* --- Aggregated results JSON (lm-evaluation-harness) ------------------------------------
+ * Both generations are read: v0.4+ ({"results": {task: {"acc,none": x, ...}}, "config":
+ * {"model_args": "pretrained=org/m,revision=step1000", ...}}) and older releases (plain "acc"
+ * keys, config.model_args likewise). The table has text columns "model" and "revision" (parsed
+ * from model_args: pretrained= or model=, and revision=; missing revision -> missing cell),
+ * "source" (the file name), and one numeric column per task and metric named "<task>:<metric>",
+ * or "<task>:<metric>,<filter>" when the filter is not "none" ("arc_easy:acc",
+ * "arc_easy:acc_stderr"). Non-numeric entries ("alias") are skipped; "N/A" becomes missing. */
+SC_NODISCARD sc_status sc_lmeval_results_read(const char *path, sc_table **out, sc_error *err);
+SC_NODISCARD sc_status sc_lmeval_results_read_mem(const char *buf, size_t len, const char *name,
+                                                  sc_table **out, sc_error *err);
+/* Every *.json file under dir (recursively, sorted by path) that has a "results" object: one
+ * row per (model, revision), files of the same model and revision merged (the same column
+ * twice is SC_EDUP naming both files). SC_EEMPTY when no results file is found. */
+SC_NODISCARD sc_status sc_lmeval_results_read_dir(const char *dir, sc_table **out,
+                                                  sc_error *err);
+
+/* Parses model_args ("pretrained=org/m,revision=step1000,dtype=float16") into the model id
+ * (pretrained= or model=) and the revision ("" when absent). Output strings are truncated to
+ * their sizes. Returns 0 when a model id was found, else -1. */
+int sc_lmeval_model_args(const char *args, char *model, size_t model_size, char *revision,
+                         size_t revision_size);
+
+/* --- Per-sample logs (--log_samples), streamed one document at a time -------------------
+ *  SC_LMEVAL_JSONL: v0.4.3+, one JSON object per line and filter; every leaf of
+ *      filtered_resps is a string (["-9.73", "False"]), "-inf" for minus infinity; target a
+ *      string (the gold index or the gold choice text); arguments {"gen_args_i": {"arg_0":
+ *      context, "arg_1": continuation}}.
+ *  SC_LMEVAL_ARRAY: up to v0.4.2, one indented JSON array of documents with native numbers
+ *      (bare NaN, Infinity, -Infinity accepted, as Python's json writes them), arguments as a
+ *      list of [context, continuation] pairs, no "filter" key.
+ * Memory is bounded by the largest document, whatever the file size. */
+typedef enum sc_lmeval_gen {
+    SC_LMEVAL_UNKNOWN = 0,
+    SC_LMEVAL_JSONL = 1,
+    SC_LMEVAL_ARRAY = 2
+} sc_lmeval_gen;
+
+typedef struct sc_lmeval_opts {
+    /* The task's target delimiter, stripped from the front of each continuation to get the
+     * choice text whose length acc_norm divides by. NULL means " " (the harness default). */
+    const char *delimiter;
+} sc_lmeval_opts;
+
+/* One document (one filter) of a per-sample log. Pointers are borrowed: valid until the next
+ * call of sc_lmeval_samples_next or sc_lmeval_samples_close. */
+typedef struct sc_lmeval_doc {
+    long long doc_id;
+    const char *filter;            /* "none" when the log names none */
+    size_t nchoices;               /* M */
+    const double *loglik;          /* M log-likelihoods of the continuations (-inf, NaN kept) */
+    const unsigned char *greedy;   /* M is-greedy flags */
+    const char *const *choice;     /* M continuations as logged, delimiter removed */
+    const size_t *len;             /* M character (code point) lengths of choice[j] */
+    const char *target_text;       /* the target as logged ("1", or the gold choice text) */
+    size_t target;                 /* gold index in [0, M) */
+    double acc, acc_norm;          /* per-document values logged by the harness, NaN if absent */
+    size_t line;                   /* line of the file where the document starts */
+} sc_lmeval_doc;
+
+typedef struct sc_lmeval_samples sc_lmeval_samples;
+
+/* Opens a log (the generation is detected from its first byte: '[' or '{'). opts may be NULL.
+ * SC_EIO when unreadable, SC_EEMPTY when the file holds no JSON at all. */
+SC_NODISCARD sc_status sc_lmeval_samples_open(const char *path, const sc_lmeval_opts *opts,
+                                              sc_lmeval_samples **out, sc_error *err);
+/* The same over memory (not copied: buf must outlive the reader); name is used in errors. */
+SC_NODISCARD sc_status sc_lmeval_samples_open_mem(const char *buf, size_t len, const char *name,
+                                                  const sc_lmeval_opts *opts,
+                                                  sc_lmeval_samples **out, sc_error *err);
+/* Reads the next document into *doc, or sets *doc = NULL at the end. Errors name the file,
+ * line and column: SC_EPARSE for malformed or truncated JSON, SC_ETYPE for a field of the
+ * wrong type, SC_EDOMAIN for a target outside the choices or not one of the choice texts. */
+SC_NODISCARD sc_status sc_lmeval_samples_next(sc_lmeval_samples *s, const sc_lmeval_doc **doc,
+                                              sc_error *err);
+sc_lmeval_gen sc_lmeval_samples_generation(const sc_lmeval_samples *s);
+/* Bytes consumed so far. */
+size_t sc_lmeval_samples_offset(const sc_lmeval_samples *s);
+void sc_lmeval_samples_close(sc_lmeval_samples *s);
+
+/* Which of n models (model ids and revisions; a NULL or "" revision matches any) a per-sample
+ * log belongs to, and its task:
+ *  - v0.4.3+ "samples_<task>_<date>.jsonl": the model_args of "results_<date>.json" in the same
+ *    folder (the harness writes both with the same date);
+ *  - older "<model_args, '/' and '=' written '__'>_<task>.jsonl": from the file name.
+ * *index = the matching model, task (may be NULL) receives the task name. SC_ENOCOL when no
+ * model matches ("no row of the models table matches model org/m revision step9"). */
+SC_NODISCARD sc_status sc_lmeval_samples_match(const char *path, const char *const *models,
+                                               const char *const *revisions, size_t n,
+                                               size_t *index, char *task, size_t task_size,
+                                               sc_error *err);
+
+/* --- The per-sample metric chain (Schaeffer et al. 2024, "Why has predicting downstream
+ * capabilities of frontier AI models with scale remained elusive?", Sec. 3) --------------
+ * For a sample with choice log-likelihoods l_1..l_M and gold t:
+ *   log p_vocab(correct) = l_t;  p_vocab(correct) = exp(l_t);  p_vocab(choices) = sum_j exp(l_j);
+ *   p_choices(correct) = softmax(l)_t;  Brier = (1/M) sum_j (softmax(l)_j - [j = t])^2;
+ *   acc = [argmax_j l_j = t];  acc_norm = [argmax_j l_j / len_j = t];
+ *   the largest p_choices and p_vocab among wrong choices. */
+typedef enum sc_chain_metric {
+    SC_CHAIN_LOGP_VOCAB = 0,    /* log p_vocab(correct) */
+    SC_CHAIN_P_VOCAB = 1,       /* p_vocab(correct) */
+    SC_CHAIN_P_VOCAB_CHOICES = 2,/* p_vocab(choices): mass on all choices */
+    SC_CHAIN_P_CHOICES = 3,     /* p_choices(correct) */
+    SC_CHAIN_BRIER = 4,         /* Brier score (lower is better) */
+    SC_CHAIN_ACC_NORM = 5,      /* length-normalised accuracy */
+    SC_CHAIN_ACC = 6,           /* accuracy */
+    SC_CHAIN_P_CHOICES_WRONG = 7,/* largest p_choices among wrong choices */
+    SC_CHAIN_P_VOCAB_WRONG = 8, /* largest p_vocab among wrong choices */
+    SC_CHAIN_NMETRICS = 9
+} sc_chain_metric;
+
+/* Short name ("logp_vocab", "p_vocab", "p_vocab_choices", "p_choices", "brier", "acc_norm",
+ * "acc", "p_choices_wrong", "p_vocab_wrong"). */
+const char *sc_chain_metric_name(sc_chain_metric m);
+/* +1 when higher is better, -1 for Brier and the wrong-choice masses. Correlations with compute
+ * are reported for sign * metric, so that +1 is ideal for every metric. */
+int sc_chain_metric_sign(sc_chain_metric m);
+/* Every metric of one sample into out[SC_CHAIN_NMETRICS]. len may be NULL (acc_norm then NaN).
+ * argmax takes the first maximum, and a NaN log-likelihood wins (as numpy.argmax does). */
+void sc_chain_sample(const double *loglik, const size_t *len, size_t m, size_t target,
+                     double *out);
+
+/* --- Correlations ----------------------------------------------------------------------- */
+typedef enum sc_corr_kind {
+    SC_CORR_PEARSON = 0,
+    SC_CORR_SPEARMAN = 1, /* Pearson of average ranks (ties share their mean rank) */
+    SC_CORR_KENDALL = 2,  /* Kendall tau-b (tie-corrected) */
+    SC_CORR_NKINDS = 3
+} sc_corr_kind;
+const char *sc_corr_name(sc_corr_kind k);
+/* Correlation of n pairs into *r: NaN when it is undefined (n < 2, a constant series, a NaN,
+ * or an infinite value for Pearson; ranks accept infinities). SC_ENOMEM only. Kendall tau-b
+ * is O(n log n) (Knight 1966) for large n and direct for small n. */
+SC_NODISCARD sc_status sc_corr(sc_corr_kind kind, const double *x, const double *y, size_t n,
+                               double *r);
+
+/* Summary of per-sample correlations r (NaN = undefined) against the ideal where every sample
+ * correlates +1 with compute. Over the defined values: mean, median, std (n - 1), the area
+ * under the complementary ECDF on [-1, 1] (= 1 + mean, ideal 2), the Wasserstein-1 distance to
+ * the point mass at +1 (= 1 - mean), the energy distance sqrt(2 E|R - 1| - E|R - R'|) (as
+ * scipy.stats.energy_distance) and the Kolmogorov-Smirnov distance (= share below +1). */
+typedef struct sc_corr_summary {
+    size_t n;        /* samples */
+    size_t nnan;     /* undefined correlations */
+    double share_nan;
+    double mean, median, std;
+    double auc_ccdf, wasserstein1, energy, ks;
+} sc_corr_summary;
+SC_NODISCARD sc_status sc_corr_summarise(const double *r, size_t n, sc_corr_summary *out);
+
+/* --- Correlating a family's samples with compute ------------------------------------------
+ * A set holds, for one family and task, nmodels x K log-likelihoods (K = total choices over the
+ * documents), filled from one per-sample log per model. */
+typedef struct sc_chain_set sc_chain_set;
+
+/* names (may be NULL) label the models in errors; log10c is log10 of each model's compute. */
+SC_NODISCARD sc_status sc_chain_set_new(size_t nmodels, const char *const *names,
+                                        const double *log10c, sc_chain_set **out);
+void sc_chain_set_free(sc_chain_set *set);
+/* Streams the log of model k. After a failed read the set is left incomplete: free it.
+ * filter NULL: the first filter of the first file read. The first
+ * file read fixes the documents, their choice counts, gold indices and choice lengths; later
+ * files must match (SC_EDOMAIN: "doc 17 has 5 choices here but 4 in <first file>", a different
+ * gold, a missing or extra document; SC_EDUP: a document twice). */
+SC_NODISCARD sc_status sc_chain_set_read(sc_chain_set *set, size_t model, const char *path,
+                                         const char *filter, const sc_lmeval_opts *opts,
+                                         sc_error *err);
+/* The same from arrays: nsamples documents with nchoices[i] choices, loglik (K values), the
+ * gold indices and lengths (K values, may be NULL); used for models read otherwise. */
+SC_NODISCARD sc_status sc_chain_set_fill(sc_chain_set *set, size_t model, size_t nsamples,
+                                         const size_t *nchoices, const size_t *target,
+                                         const size_t *len, const double *loglik,
+                                         sc_error *err);
+size_t sc_chain_set_nsamples(const sc_chain_set *set);
+/* doc_id of sample i (in the order of the first file read). */
+long long sc_chain_set_doc_id(const sc_chain_set *set, size_t i);
+/* The filter the set reads ("" before the first file). */
+const char *sc_chain_set_filter(const sc_chain_set *set);
+
+typedef struct sc_chain_result {
+    size_t nmodels, nsamples;
+    /* nsamples x SC_CHAIN_NMETRICS x nmodels metric values (element (i, q, k) at
+     * values[(i * SC_CHAIN_NMETRICS + q) * nmodels + k]), models in order of compute. */
+    double *values;
+    /* SC_CHAIN_NMETRICS x SC_CORR_NKINDS x nsamples per-sample correlations of
+     * sign * metric with log10 C across the models (NaN when undefined). */
+    double *corr;
+    sc_corr_summary summary[SC_CHAIN_NMETRICS][SC_CORR_NKINDS];
+    /* The mechanism: share of samples whose gold p_vocab rises (Kendall tau > 0), stays
+     * (tau undefined or 0) or falls with compute [0..2], crossed with the same for the
+     * strongest wrong choice's p_vocab [0..2]; and the same for p_choices. */
+    double trend_vocab[3][3];
+    double trend_choices[3][3];
+    /* Mean of each metric per model (nmodels x SC_CHAIN_NMETRICS, models in order of
+     * compute): the aggregate chain. */
+    double *model_mean;
+} sc_chain_result;
+
+/* Computes every metric and correlation. Every model must have been read. threads 0: the
+ * OpenMP default; results do not depend on it. SC_ETOOFEW with fewer than 3 models. */
+SC_NODISCARD sc_status sc_chain_set_run(const sc_chain_set *set, int threads,
+                                        sc_chain_result **out, sc_error *err);
+void sc_chain_result_free(sc_chain_result *res);
+
+/* Aggregate chain: for n models with compute log10c, the correlation of each of ncol metric
+ * columns (n x ncol, row-major; NaN rows skipped per column) with log10 C, each multiplied by
+ * sign[j] (NULL: +1). r is ncol x SC_CORR_NKINDS. */
+SC_NODISCARD sc_status sc_chain_aggregate(const double *log10c, const double *metrics, size_t n,
+                                          size_t ncol, const int *sign, double *r);
+
+
 /* end of section */
 
 /* ==========================================================================================
  * Section: PassUntil and pass@k (Hu et al. 2024)
  * ========================================================================================== */
+
+/* pass@k, the unbiased estimator of Chen et al. 2021 (Eq. 1): from n samples of which c are
+ * correct, pass@k = 1 - C(n-c, k) / C(n, k), computed as the product
+ * 1 - prod_{i=n-c+1}^{n} (1 - k / i), which is exact for c = 0 (0) and c = n (1).
+ * Errors (SC_EDOMAIN): k = 0, n = 0, c > n, k > n ("k > n: pass@k needs at least k samples"). */
+SC_NODISCARD sc_status sc_passk(size_t n, size_t c, size_t k, double *out, sc_error *err);
+
+/* One instance of a task, sampled until r passes (Hu et al. 2024, PassUntil) or K_max draws.
+ * draws K counts the draws up to and including the r-th pass; passes is the number of passes
+ * among them (= r when resolved, < r when censored because K_max or a budget was reached). */
+typedef struct sc_pu_est {
+    size_t draws;   /* K */
+    size_t passes;  /* passes among the K draws */
+    size_t r;       /* the target number of passes */
+    int censored;   /* 1 when passes < r (K_max or budget reached) */
+    double pu;      /* r / K, the maximum-likelihood estimate (negative binomial); NaN if censored */
+    double value;   /* the value used in task means: (r-1)/(K-1) (unbiased) when r >= 2, r/K
+                     * when r = 1, or for a censored instance its
+                     * median-unbiased value, the p with P(Bin(K, p) <= passes) = 1/2 (never 0) */
+    double lo, hi;  /* exact interval at the level asked for. Resolved: two-sided negative-binomial
+                     * bounds lo = B^-1(a/2; r, K-r+1), hi = B^-1(1-a/2; r, K-r) (hi = 1 if K = r).
+                     * Censored: lo = 0 and hi the one-sided upper bound B^-1(level; c+1, K-c). */
+} sc_pu_est;
+
+/* Estimate and exact interval for one instance. Errors (SC_EDOMAIN, message names the value):
+ * r < 1, kmax < r, draws > kmax, draws = 0, passes > draws, passes > r, level outside (0, 1). */
+SC_NODISCARD sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax,
+                                      double level, sc_pu_est *out, sc_error *err);
+
+/* Task level: PU = mean of instance values over S instances, with a percentile bootstrap interval
+ * over instances (B resamples, replicate b seeded from (seed, b) only). ncensored counts
+ * censored instances (their value is not a point estimate: see sc_pu_est.value). */
+typedef struct sc_pu_task {
+    size_t S, ncensored;
+    double pu, lo, hi;
+    double sd_loglog; /* standard deviation of log(-log PU), used as the weight of this size */
+} sc_pu_task;
+SC_NODISCARD sc_status sc_pu_task_estimate(const sc_pu_est *inst, size_t S, size_t B,
+                                           uint64_t seed, double level, sc_pu_task *out,
+                                           sc_error *err);
+
+/* The task law of Hu et al. 2024 (Eq. 3): PU(N) = exp(-c N^-alpha), fitted as
+ * log(-log PU) = log c - alpha log N by weighted least squares over M model sizes, weights
+ * 1 / sd_loglog^2 of each size's task estimate. est is S x M (row s = instance s, column m = size
+ * N[m]); sizes need not be sorted. With quadratic = 1 the fit adds a term b2 (log N - xbar)^2
+ * (the emergence test). Intervals: t intervals from the covariance (scaled by chi2/dof when it
+ * exceeds 1) and percentile intervals from B bootstrap resamples of instances (the same
+ * instances at every size). */
+typedef struct sc_pu_fit {
+    size_t M, S, p;    /* sizes, instances, parameters (2 or 3) */
+    double xbar;       /* mean log N of the sizes used (the quadratic is centred there) */
+    double beta[3];    /* F(x) = beta0 + beta1 (x - xbar) + beta2 (x - xbar)^2, x = log N */
+    double cov[9];     /* p x p covariance of beta (scaled) */
+    double logc, alpha;/* the law in the paper's form (from beta0, beta1; linear fit only) */
+    double chi2;       /* weighted residual sum of squares */
+    size_t dof;        /* M - p */
+    double scale;      /* max(1, chi2 / dof): the factor applied to the covariance */
+    double level;
+    double alpha_lo, alpha_hi;   /* t interval of alpha (= -beta1) */
+    double alpha_blo, alpha_bhi; /* bootstrap interval of alpha */
+    double *N, *F, *sdF;         /* M sizes, log(-log PU) and its sd */
+    sc_pu_task *task;            /* M task estimates */
+    size_t B, bfailed;
+    double *boot;                /* B x p replicate beta (NaN rows for failed replicates) */
+} sc_pu_fit;
+
+typedef struct sc_pu_fit_opts {
+    double level;   /* interval level, e.g. 0.9 (0 = 0.9) */
+    size_t B;       /* bootstrap resamples (0 = 1000) */
+    uint64_t seed;
+    int quadratic;
+} sc_pu_fit_opts;
+
+/* Errors: SC_ETOOFEW when M < p + 1; SC_EDOMAIN when a size has PU = 1 (every instance passed
+ * on its first r draws: log(-log PU) undefined) or N <= 0. */
+SC_NODISCARD sc_status sc_pu_fit_task(const double *N, size_t M, const sc_pu_est *est, size_t S,
+                                      const sc_pu_fit_opts *opts, sc_pu_fit **out,
+                                      sc_error *err);
+void sc_pu_fit_free(sc_pu_fit *fit);
+/* Predicted task PU at size N with its t interval (from the covariance) and its bootstrap
+ * percentile interval; any of the outputs may be NULL. */
+void sc_pu_fit_predict(const sc_pu_fit *fit, double N, double *pu, double *lo, double *hi,
+                       double *blo, double *bhi);
+
+/* Instance-level law (Hu et al. 2024): each instance's own (c_s, alpha_s) from its resolved
+ * sizes; the task prediction is the mean of instance predictions. Censored points are handled
+ * explicitly: they are left out of the instance's fit and checked afterwards (a fitted law above
+ * a censored upper bound is counted in nviolations). An instance with fewer than 3 resolved
+ * sizes keeps alpha fixed at the median alpha of the fully fitted instances and fits only its
+ * log c (weighted mean); with no resolved size its log c is set so that the law passes through
+ * its tightest upper bound, so its prediction is an upper bound (counted in nbounded). */
+typedef struct sc_pu_inst_fit {
+    size_t S;
+    double *logc, *alpha;  /* S per-instance parameters */
+    int *kind;             /* S: 2 = own law, 1 = alpha fixed, 0 = upper bound only */
+    size_t nfull, npartial, nbounded, nviolations;
+    double alpha_median;
+} sc_pu_inst_fit;
+SC_NODISCARD sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est,
+                                           size_t S, sc_pu_inst_fit **out, sc_error *err);
+void sc_pu_inst_fit_free(sc_pu_inst_fit *fit);
+/* Mean over instances of exp(-c_s N^-alpha_s). */
+double sc_pu_inst_predict(const sc_pu_inst_fit *fit, double N);
+
+/* Emergence test (Hu et al. 2024, Sec. 5): log(-log PU) against log N as a line and as a
+ * quadratic, compared by AIC and BIC (Gaussian likelihood, weights known up to a scale); the
+ * curvature beta2 with its bootstrap interval over instances. Classified as curved only when
+ * AIC and BIC both prefer the quadratic and the interval excludes 0: convex (beta2 > 0,
+ * sub-scaling, as for multi-step tasks -log PU = sum_i c_i N^-alpha_i) or concave (beta2 < 0,
+ * accelerated emergence). Needs M >= 5 sizes. */
+typedef enum sc_pu_class {
+    SC_PU_LINEAR = 0,  /* scaling-law growth */
+    SC_PU_CONVEX = 1,  /* sub-scaling */
+    SC_PU_CONCAVE = 2  /* accelerated emergence */
+} sc_pu_class;
+typedef struct sc_pu_emergence {
+    double aic_line, aic_quad, bic_line, bic_quad;
+    double curv, curv_lo, curv_hi;
+    sc_pu_class cls;
+} sc_pu_emergence;
+SC_NODISCARD sc_status sc_pu_classify(const double *N, size_t M, const sc_pu_est *est, size_t S,
+                                      const sc_pu_fit_opts *opts, sc_pu_emergence *out,
+                                      sc_error *err);
+const char *sc_pu_class_name(sc_pu_class c);
+
+/* The sampling schedule behind `scalecast passuntil sample` (no processes here: the caller runs
+ * the draws). Instances are sampled until r passes or kmax draws; a total budget of draws goes
+ * first to the unresolved instances with the fewest draws (ties: lowest index). Outcomes may
+ * arrive in any order; an instance's result uses only the draws 1..K before its r-th pass, so it
+ * does not depend on the order or on the number of parallel draws (unless the budget binds). */
+typedef struct sc_pu_sched sc_pu_sched;
+typedef enum sc_pu_outcome { SC_PU_FAIL = 0, SC_PU_PASS = 1, SC_PU_ERROR = 2 } sc_pu_outcome;
+typedef enum sc_pu_state {
+    SC_PU_RUNNING = 0,
+    SC_PU_RESOLVED = 1, /* r passes */
+    SC_PU_CENSORED = 2, /* kmax or the budget reached first */
+    SC_PU_FAILED = 3    /* a draw ended in an error before the instance resolved */
+} sc_pu_state;
+
+/* Errors: r < 1, kmax < r, S = 0, duplicate instance names (SC_EDUP). budget 0 = S * kmax. */
+SC_NODISCARD sc_status sc_pu_sched_new(const char *const *instances, size_t S, size_t r,
+                                       size_t kmax, uint64_t budget, sc_pu_sched **out,
+                                       sc_error *err);
+void sc_pu_sched_free(sc_pu_sched *s);
+/* Index of an instance by name; SC_ENOCOL "unknown instance "x"" otherwise. */
+SC_NODISCARD sc_status sc_pu_sched_find(const sc_pu_sched *s, const char *name, size_t *inst,
+                                        sc_error *err);
+/* The next draw to run (1-based draw number); returns 0 when none can start now. */
+int sc_pu_sched_next(sc_pu_sched *s, size_t *inst, size_t *draw);
+/* Records the outcome of a draw (issued by sc_pu_sched_next, or read back from a log). msg (may
+ * be NULL) explains an error. Errors: draw 0 or > kmax (SC_EDOMAIN), recorded twice (SC_EDUP). */
+SC_NODISCARD sc_status sc_pu_sched_record(sc_pu_sched *s, size_t inst, size_t draw,
+                                          sc_pu_outcome o, const char *msg, sc_error *err);
+/* Forgets that a draw was issued without recording it (e.g. its process could not start). */
+void sc_pu_sched_cancel(sc_pu_sched *s, size_t inst, size_t draw);
+/* 1 when every instance is finished and no issued draw is outstanding. */
+int sc_pu_sched_done(const sc_pu_sched *s);
+size_t sc_pu_sched_count(const sc_pu_sched *s);      /* instances */
+uint64_t sc_pu_sched_issued(const sc_pu_sched *s);   /* draws issued or recorded */
+size_t sc_pu_sched_running(const sc_pu_sched *s);    /* draws issued and not yet recorded */
+const char *sc_pu_sched_name(const sc_pu_sched *s, size_t inst);
+/* State of an instance; draws, passes as for sc_pu_est; msg (may be NULL) is the first error's
+ * message (borrowed). While running, draws is the length of the completed prefix. */
+sc_pu_state sc_pu_sched_state(const sc_pu_sched *s, size_t inst, size_t *draws, size_t *passes,
+                              const char **msg, size_t *error_draw);
+
+/* A simulated task for tests and demonstrations: each instance's pass probability at size N is
+ * one of (Hu et al. 2024, Sec. 5):
+ *   SC_PU_SIM_LAW:       p = exp(-c N^-alpha)
+ *   SC_PU_SIM_MULTISTEP: p = exp(-sum_i c_i N^-alpha_i)          (convex: sub-scaling)
+ *   SC_PU_SIM_MIXTURE:   p = sum_i w_i exp(-c_i N^-alpha_i)      (concave: a circuit takes over)
+ * with per-instance log c_i and alpha_i jittered by normal deviates (sd_logc, sd_alpha) derived
+ * from a hash of (seed, instance name). Draw outcomes are a hash of (seed, instance, N, draw), so
+ * a draw's outcome never depends on when or where it runs. */
+typedef enum sc_pu_sim_kind {
+    SC_PU_SIM_LAW = 0, SC_PU_SIM_MULTISTEP = 1, SC_PU_SIM_MIXTURE = 2
+} sc_pu_sim_kind;
+typedef struct sc_pu_sim {
+    sc_pu_sim_kind kind;
+    size_t nterms;        /* 1..4 */
+    double c[4], alpha[4], w[4];
+    double sd_logc, sd_alpha;
+    uint64_t seed;
+} sc_pu_sim;
+/* The true pass probability of an instance at N. */
+double sc_pu_sim_p(const sc_pu_sim *sim, const char *instance, double N);
+/* The true instance parameters of term t (after jitter). */
+void sc_pu_sim_params(const sc_pu_sim *sim, const char *instance, size_t t, double *c,
+                      double *alpha);
+/* 1 (pass) or 0 (fail) for draw number draw (1-based) of an instance at size N. */
+int sc_pu_sim_draw(const sc_pu_sim *sim, const char *instance, double N, uint64_t draw);
+/* Runs the schedule in process with simulated outcomes for S instances at size N: fills est (S)
+ * at the given level. */
+SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *instances,
+                                     size_t S, double N, size_t r, size_t kmax, uint64_t budget,
+                                     double level, sc_pu_est *est, sc_error *err);
 
 /* end of section */
 

@@ -1,28 +1,93 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The main job on the shipped data: fits, bootstrap intervals, figures and one HTML report.
+# The main job on the shipped data: fits, backtests, bootstrap intervals, figures and one
+# self-contained HTML report.
 #   usage: bash scripts/demo.sh path/to/scalecast OUT_DIR
 set -euo pipefail
 sc=$1
 out=$2
+rm -rf "$out"
 mkdir -p "$out"
 step() { printf 'demo: %s\n' "$*" >&2; }
+report=("$out/report.html" --title "scalecast: forecasts on the shipped data")
 
+# ---------------------------------------------------------------------------------------------
 # 1. The Chinchilla loss law (Hoffmann et al. 2022, Approach 3) on Epoch AI's extraction of the
-#    245 points, with the replication recipe of Besiroglu et al. 2024: drop the 5 highest
-#    losses, Huber(1e-3) on log L, the 4500-start grid; then 4000 bootstrap resamples.
-step "Chinchilla loss law: 4500-start Huber fit and 4000 bootstrap resamples"
+#    245 runs, with the replication recipe of Besiroglu et al. 2024: drop the 5 highest losses,
+#    Huber(1e-3) on log L, the 4500-start grid; 4000 bootstrap resamples for the intervals.
+step "Chinchilla loss law: 4500-start Huber fit, 4000 bootstrap resamples"
 chin=(data/chinchilla-epoch/svg_extracted_data.csv --law chinchilla --n "Model Size"
       --c "Training FLOP" --y loss --loss huber:1e-3 --drop-top 5)
 "$sc" fit "${chin[@]}" --bootstrap 4000 --seed 1 --out "$out/chinchilla.txt" \
       --plot "$out/chinchilla.svg"
 "$sc" fit "${chin[@]}" --json --out "$out/chinchilla.json" --plot "$out/chinchilla.png"
+report+=(--heading "Pretraining loss: the Chinchilla law (Hoffmann et al. 2022, Approach 3)"
+         --text "Epoch AI's extraction of the 245 Chinchilla runs; the 5 highest losses dropped; Huber(1e-3) on log loss from the 4500-start grid; 80% percentile intervals from 4000 bootstrap resamples of the points."
+         --pre "$out/chinchilla.txt"
+         --figure "$out/chinchilla.svg" --caption "Loss against compute C = 6ND, points coloured by model size, with the fitted law at each size band's N.")
 
-report=("$out/report.html" --title "scalecast demo on the shipped data"
-        --heading "Chinchilla loss law (Hoffmann et al. 2022, Approach 3)"
-        --text "Epoch AI's extraction of 245 training runs; the 5 highest losses dropped; Huber(1e-3) on log loss from the 4500-start grid; 80% intervals from 4000 bootstrap resamples."
-        --pre "$out/chinchilla.txt"
-        --figure "$out/chinchilla.svg" --caption "Loss against compute C = 6ND, with fitted iso-N curves.")
+# ---------------------------------------------------------------------------------------------
+# 2. Observational scaling laws (Ruan et al. 2024) on the published public-model scores.
+B=data/obsscaling/base_llm_benchmark_eval.csv
+E=data/obsscaling/base_llm_emergent_capability_eval.csv
+L=data/obsscaling/base_llm_leaderboard_v2_eval.csv
+step "observational scaling: emergent BIG-bench task and Leaderboard v2 GPQA"
+"$sc" obs "$B" "$E" --target word_unscrambling_2_exact_match --out "$out/obs-unscramble" \
+      > "$out/obs-unscramble.txt"
+"$sc" obs "$B" "$L" --target leaderboard_gpqa --cutoff 168 --out "$out/obs-gpqa" \
+      > "$out/obs-gpqa.txt"
+report+=(--heading "Observational scaling laws (Ruan et al. 2024)"
+         --text "77 public base models of 21 families; the 8 standard benchmarks imputed (rank-1 PCA) and reduced to 3 principal capability components on the models trained with at most 84e21 FLOPs; the target is a sigmoid of the components, compared with the same link on log FLOPs and log N."
+         --subheading "BIG-bench word unscrambling (emergent)"
+         --pre "$out/obs-unscramble.txt"
+         --figure "$out/obs-unscramble/target_vs_eqflops.png" --caption "Word unscrambling against Llama-2-equivalent FLOPs, train and test models, with the fitted sigmoid."
+         --figure "$out/obs-unscramble/pred_vs_actual.png" --caption "Predicted against actual, train and test models."
+         --figure "$out/obs-unscramble/scree.png" --caption "Explained variance of the principal components."
+         --subheading "Open LLM Leaderboard v2: GPQA (train on FLOPs <= 168e21)"
+         --pre "$out/obs-gpqa.txt"
+         --figure "$out/obs-gpqa/pred_vs_actual.png" --caption "GPQA: predicted against actual.")
+
+# ---------------------------------------------------------------------------------------------
+# 3. The metric chain (Schaeffer et al. 2024) on the aggregate metrics of real runs.
+step "metric chain: OLMo ladder and Apple runs"
+"$sc" chain --aggregate data/olmo-ladder --preset olmo --last > "$out/chain-olmo.txt"
+"$sc" chain --aggregate data/olmo-ladder --preset olmo --within > "$out/chain-olmo-within.txt"
+"$sc" chain --aggregate data/apple/metrics_c4_mixture_subset.csv --preset apple \
+      > "$out/chain-apple.txt"
+report+=(--heading "The metric chain (Schaeffer et al. 2024)"
+         --text "How each stage of the chain from log-likelihoods to accuracy correlates with compute. No per-sample logs are published for these runs, so the chain is measured on the aggregate metrics each run reports; scalecast chain computes the per-sample version from lm-evaluation-harness logs."
+         --subheading "OLMo ladder, final checkpoints of the 24 runs"
+         --pre "$out/chain-olmo.txt"
+         --subheading "OLMo ladder, across the checkpoints within each run"
+         --pre "$out/chain-olmo-within.txt"
+         --subheading "Krajewski et al. runs, C4 mixture"
+         --pre "$out/chain-apple.txt")
+
+# ---------------------------------------------------------------------------------------------
+# 4. pass@k (Krajewski et al. 2025, Eq. 5) on the code tasks, and PassUntil (Hu et al. 2024).
+step "pass@k law on HumanEval, MBPP and LBPP"
+for b in humaneval-py mbpp lbpp; do
+  "$sc" passk data/apple/metrics_dclm_data_mixture_subset.csv --benchmark "$b" --cutoff 6e21 \
+        > "$out/passk-$b.txt"
+done
+report+=(--heading "pass@k law (Krajewski et al. 2025, Eq. 5)"
+         --text "log(-log pass@k) linear in log C, log k and their product, fitted on the DCLM-mixture runs (token/parameter ratio 20) up to 6e21 FLOPs and tested on the larger ones."
+         --pre "$out/passk-humaneval-py.txt" --pre "$out/passk-mbpp.txt" --pre "$out/passk-lbpp.txt")
+
+step "PassUntil: a simulated ladder sampled through the real driver"
+pu="$out/passuntil"
+mkdir -p "$pu"
+for i in 1 2 3 4 5 6 7 8; do echo "s$i"; done > "$pu/instances.txt"
+draw="$sc passuntil draw --c 600 --alpha 0.306 --sd-logc 0.3 --sd-alpha 0.02"
+for N in 1e8 3e8 1e9 3e9 1e10; do
+  "$sc" passuntil sample --instances "$pu/instances.txt" --cmd "$draw" --log "$pu/run_$N.jsonl" \
+        --r 2 --kmax 100000 --size "$N" --jobs 2 --seed 1 > /dev/null
+done
+"$sc" passuntil fit "$pu"/run_*.jsonl --holdout 1 --seed 1 > "$out/passuntil-fit.txt"
+"$sc" passuntil classify "$pu"/run_*.jsonl > "$out/passuntil-classify.txt"
+report+=(--heading "PassUntil (Hu et al. 2024): tiny pass rates and the task law"
+         --text "A simulated task (PU = exp(-c N^-alpha) with c = 600, alpha = 0.306 and per-instance spread), 8 instances sampled until 2 passes at 5 model sizes through the sampling driver; the task law is fitted on the 4 smaller sizes and predicts the largest."
+         --pre "$out/passuntil-fit.txt" --pre "$out/passuntil-classify.txt")
 
 step "writing the report"
 "$sc" report "${report[@]}"

@@ -5,6 +5,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libjansson-dev libplplot-dev plplot-driver-cairo
       libcmocka-dev)
+# `setup.sh fuzz`: also what the libFuzzer build needs (tests/fuzz/smoke.sh): clang, its
+# sanitizer and libFuzzer runtimes (not a dependency of clang-14 on Debian 12), OpenMP for clang.
+[ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,7 +12,7 @@ enum { ARENA_BLOCK = 64 * 1024 };
 
 sc_table *sc_table_new(void)
 {
-    return calloc(1, sizeof(sc_table));
+    return sc_tbl_calloc(1, sizeof(sc_table));
 }
 
 void sc_column_release(sc_column *col)
@@ -50,7 +50,7 @@ char *sc_table_strndup(sc_table *t, const char *s, size_t len)
         /* Big strings get a block of their own, placed behind the current one so that the
          * current block keeps filling up. */
         size_t cap = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
-        sc_arena_block *nb = malloc(sizeof *nb + cap);
+        sc_arena_block *nb = sc_tbl_malloc(sizeof *nb + cap);
         if (nb == NULL) return NULL;
         nb->used = 0;
         nb->cap = cap;
@@ -73,7 +73,7 @@ char *sc_table_strndup(sc_table *t, const char *s, size_t len)
 sc_status sc_table_set_source(sc_table *t, const char *source, size_t header_line)
 {
     char *s = NULL;
-    if (source != NULL && (s = sc_strdup(source)) == NULL) return SC_ENOMEM;
+    if (source != NULL && (s = sc_tbl_strdup(source)) == NULL) return SC_ENOMEM;
     free(t->source);
     t->source = s;
     t->header_line = header_line;
@@ -85,15 +85,15 @@ size_t sc_table_row_line(const sc_table *t, size_t i)
     return (t->rowline != NULL && i < t->nrows) ? t->rowline[i] : 0;
 }
 
-sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows)
+sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows, int check_dup)
 {
     if (t == NULL || col == NULL || col->name == NULL) return SC_EINVAL;
-    if (sc_table_find(t, col->name) >= 0) return SC_EDUP;
+    if (check_dup && sc_table_find(t, col->name) >= 0) return SC_EDUP;
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     if (t->ncols == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 8;
         if (cap > SIZE_MAX / sizeof(sc_column)) return SC_ENOMEM;
-        sc_column *c = realloc(t->cols, cap * sizeof *c);
+        sc_column *c = sc_tbl_realloc(t->cols, cap * sizeof *c);
         if (c == NULL) return SC_ENOMEM;
         t->cols = c;
         t->cap = cap;
@@ -218,14 +218,14 @@ sc_status sc_table_add_num(sc_table *t, const char *name, const double *values, 
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     sc_column c = {0};
     c.type = SC_COL_NUM;
-    c.name = sc_strdup(name);
-    c.num = sc_malloc_array(nrows, sizeof(double));
+    c.name = sc_tbl_strdup(name);
+    c.num = sc_tbl_array(nrows, sizeof(double));
     if (c.name == NULL || c.num == NULL) {
         sc_column_release(&c);
         return SC_ENOMEM;
     }
     if (nrows) memcpy(c.num, values, nrows * sizeof(double));
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 1);
     if (s != SC_OK) sc_column_release(&c);
     return s;
 }
@@ -238,8 +238,8 @@ sc_status sc_table_add_text(sc_table *t, const char *name, const char *const *va
     if (t->ncols > 0 && nrows != t->nrows) return SC_EINVAL;
     sc_column c = {0};
     c.type = SC_COL_TEXT;
-    c.name = sc_strdup(name);
-    c.text = sc_calloc(nrows, sizeof(char *));
+    c.name = sc_tbl_strdup(name);
+    c.text = sc_tbl_calloc(nrows, sizeof(char *));
     if (c.name == NULL || c.text == NULL) {
         sc_column_release(&c);
         return SC_ENOMEM;
@@ -251,7 +251,7 @@ sc_status sc_table_add_text(sc_table *t, const char *name, const char *const *va
             return SC_ENOMEM;
         }
     }
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 1);
     if (s != SC_OK) sc_column_release(&c);
     return s;
 }
@@ -266,7 +266,7 @@ sc_status sc_table_rename(sc_table *t, const char *from, const char *to, sc_erro
     if (sc_table_find(t, to) >= 0)
         return sc_fail(err, SC_EDUP, t->source, t->header_line, 0,
                        "cannot rename \"%.100s\": a column named \"%.100s\" exists", from, to);
-    char *name = sc_strdup(to);
+    char *name = sc_tbl_strdup(to);
     if (name == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     free(t->cols[j].name);
     t->cols[j].name = name;
@@ -286,7 +286,7 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
     if (r == NULL) return SC_ENOMEM;
     sc_status s = sc_table_set_source(r, t->source, t->header_line);
     if (s == SC_OK && t->rowline != NULL) {
-        if ((r->rowline = sc_malloc_array(nr, sizeof(size_t))) == NULL) s = SC_ENOMEM;
+        if ((r->rowline = sc_tbl_array(nr, sizeof(size_t))) == NULL) s = SC_ENOMEM;
         for (size_t i = 0; s == SC_OK && i < nr; i++)
             r->rowline[i] = t->rowline[rows ? rows[i] : i];
     }
@@ -295,30 +295,24 @@ static sc_status subset(const sc_table *t, const size_t *rows, size_t nr, const 
         const sc_column *src = &t->cols[cols ? cols[k] : k];
         sc_column c = {0};
         c.type = src->type;
-        if ((c.name = sc_strdup(src->name)) == NULL) s = SC_ENOMEM;
+        if ((c.name = sc_tbl_strdup(src->name)) == NULL) s = SC_ENOMEM;
+        if (s == SC_OK && src->pos != NULL &&
+            (c.pos = sc_tbl_array(nr, sizeof(sc_cellpos))) == NULL)
+            s = SC_ENOMEM;
+        for (size_t i = 0; s == SC_OK && c.pos != NULL && i < nr; i++)
+            c.pos[i] = src->pos[rows ? rows[i] : i];
         if (s == SC_OK && src->type == SC_COL_NUM) {
-            if ((c.num = sc_malloc_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
-            if (s == SC_OK && src->pos != NULL &&
-                (c.pos = sc_malloc_array(nr, sizeof(sc_cellpos))) == NULL)
-                s = SC_ENOMEM;
-            for (size_t i = 0; s == SC_OK && i < nr; i++) {
-                c.num[i] = src->num[rows ? rows[i] : i];
-                if (c.pos) c.pos[i] = src->pos[rows ? rows[i] : i];
-            }
+            if ((c.num = sc_tbl_array(nr, sizeof(double))) == NULL) s = SC_ENOMEM;
+            for (size_t i = 0; s == SC_OK && i < nr; i++) c.num[i] = src->num[rows ? rows[i] : i];
         } else if (s == SC_OK) {
-            if ((c.text = sc_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
-            if (s == SC_OK && src->pos != NULL &&
-                (c.pos = sc_malloc_array(nr, sizeof(sc_cellpos))) == NULL)
-                s = SC_ENOMEM;
+            if ((c.text = sc_tbl_calloc(nr, sizeof(char *))) == NULL) s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nr; i++) {
-                size_t from = rows ? rows[i] : i;
-                const char *v = src->text[from];
-                if (c.pos) c.pos[i] = src->pos[from];
+                const char *v = src->text[rows ? rows[i] : i];
                 if (v != NULL && (c.text[i] = sc_table_strndup(r, v, strlen(v))) == NULL)
                     s = SC_ENOMEM;
             }
         }
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nr);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nr, 0); /* names of t are distinct */
         sc_column_release(&c);
     }
     if (s != SC_OK) {
@@ -343,7 +337,7 @@ sc_status sc_table_filter(const sc_table *t, const unsigned char *keep, sc_table
     if (out == NULL) return SC_EINVAL;
     *out = NULL;
     if (t == NULL || (keep == NULL && t->nrows > 0)) return SC_EINVAL;
-    size_t *rows = sc_malloc_array(t->nrows, sizeof(size_t));
+    size_t *rows = sc_tbl_array(t->nrows, sizeof(size_t));
     if (rows == NULL) return SC_ENOMEM;
     size_t nr = 0;
     for (size_t i = 0; i < t->nrows; i++)
@@ -361,7 +355,7 @@ sc_status sc_table_filter_range(const sc_table *t, const char *col, double lo, d
     if (t == NULL || col == NULL) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no table or name");
     size_t j = 0;
     SC_TRY(sc_table_require_num(t, col, &j, err));
-    size_t *rows = sc_malloc_array(t->nrows, sizeof(size_t));
+    size_t *rows = sc_tbl_array(t->nrows, sizeof(size_t));
     if (rows == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     size_t nr = 0;
     const double *v = t->cols[j].num;
@@ -380,7 +374,7 @@ sc_status sc_table_select(const sc_table *t, const char *const *names, size_t n,
     *out = NULL;
     if (t == NULL || (names == NULL && n > 0))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no table or names");
-    size_t *cols = sc_malloc_array(n, sizeof(size_t));
+    size_t *cols = sc_tbl_array(n, sizeof(size_t));
     if (cols == NULL) return sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
     sc_status s = SC_OK;
     for (size_t k = 0; s == SC_OK && k < n; k++) {
@@ -398,9 +392,14 @@ sc_status sc_table_select(const sc_table *t, const char *const *names, size_t n,
 
 /* ---- CSV output ---- */
 
-static int write_field(FILE *f, const char *s)
+/* Writes one field, quoted when it holds a delimiter, quote or line break, or when it would
+ * otherwise read back differently: the only field of a line when it is empty (a blank line is
+ * skipped by the reader), or text starting with a UTF-8 byte order mark. */
+static int write_field(FILE *f, const char *s, int alone)
 {
-    if (strpbrk(s, ",\"\r\n") == NULL) return fputs(s, f) >= 0;
+    int quote = strpbrk(s, ",\"\r\n") != NULL || (alone && s[0] == '\0') ||
+                strncmp(s, "\xEF\xBB\xBF", 3) == 0;
+    if (!quote) return fputs(s, f) >= 0;
     if (fputc('"', f) == EOF) return 0;
     for (; *s; s++) {
         if (*s == '"' && fputc('"', f) == EOF) return 0;
@@ -413,9 +412,10 @@ sc_status sc_table_write_csv(const sc_table *t, FILE *f)
 {
     if (t == NULL || f == NULL) return SC_EINVAL;
     int ok = 1;
+    const int alone = t->ncols == 1;
     for (size_t j = 0; ok && j < t->ncols; j++) {
         if (j > 0) ok = fputc(',', f) != EOF;
-        if (ok) ok = write_field(f, t->cols[j].name);
+        if (ok) ok = write_field(f, t->cols[j].name, alone);
     }
     if (ok) ok = fputc('\n', f) != EOF;
     for (size_t i = 0; ok && i < t->nrows; i++) {
@@ -423,11 +423,13 @@ sc_status sc_table_write_csv(const sc_table *t, FILE *f)
             if (j > 0) ok = fputc(',', f) != EOF;
             const sc_column *c = &t->cols[j];
             if (!ok) break;
-            if (c->type == SC_COL_NUM) {
-                /* %.17g round-trips every double; NaN (missing) is an empty cell. */
-                if (!isnan(c->num[i])) ok = fprintf(f, "%.17g", c->num[i]) > 0;
-            } else if (c->text[i] != NULL) {
-                ok = write_field(f, c->text[i]);
+            if (c->type == SC_COL_NUM && !isnan(c->num[i])) {
+                /* %.17g round-trips every double. */
+                ok = fprintf(f, "%.17g", c->num[i]) > 0;
+            } else if (c->type == SC_COL_TEXT && c->text[i] != NULL) {
+                ok = write_field(f, c->text[i], alone);
+            } else if (alone) {
+                ok = fputs("\"\"", f) >= 0; /* a missing cell, not a blank line */
             }
         }
         if (ok) ok = fputc('\n', f) != EOF;

@@ -40,11 +40,23 @@ struct sc_table {
     sc_arena_block *arena;
 };
 
+/* Allocation used by the table and CSV code: the standard functions (sc_calloc and
+ * sc_malloc_array semantics for _calloc and _array), except that when sc_tbl_fail_countdown is
+ * n >= 0, the allocation after the next n ones and all later ones fail. Tests only set it;
+ * it is -1 (off) otherwise. */
+extern long sc_tbl_fail_countdown;
+void *sc_tbl_malloc(size_t n);
+void *sc_tbl_calloc(size_t n, size_t size);
+void *sc_tbl_array(size_t n, size_t size);
+void *sc_tbl_realloc(void *p, size_t n);
+char *sc_tbl_strdup(const char *s);
+
 /* Copies len bytes of s (plus a NUL) into t's arena. NULL when out of memory. */
 char *sc_table_strndup(sc_table *t, const char *s, size_t len);
 /* Appends a column; on success t owns col's memory. On failure the caller still owns it.
- * The name must not exist yet (SC_EDUP) and the length must match (SC_EINVAL). */
-sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows);
+ * The length must match (SC_EINVAL) and, when check_dup is set, the name must not exist yet
+ * (SC_EDUP; callers that know their names are distinct skip this O(ncols) test). */
+sc_status sc_table_push_column(sc_table *t, sc_column *col, size_t nrows, int check_dup);
 /* Releases what a column owns (not its arena strings). */
 void sc_column_release(sc_column *col);
 /* Sets the source name and header line. */

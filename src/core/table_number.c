@@ -3,8 +3,9 @@
  *
  * The syntax is checked here; the value comes from an exact fast path when the decimal
  * mantissa fits in 53 bits and the power of ten is exactly representable (|e| <= 22): then one
- * IEEE multiplication or division is correctly rounded (Clinger, "How to read floating point numbers accurately",
- * PLDI 1990, the "fast path"). Otherwise strtod, which is correctly rounded in glibc. */
+ * IEEE multiplication or division is correctly rounded (Clinger, "How to read floating point
+ * numbers accurately", PLDI 1990, the "fast path"). Otherwise strtod, which is correctly
+ * rounded in glibc. */
 #include "core/table_internal.h"
 
 #include <math.h>

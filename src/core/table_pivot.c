@@ -35,8 +35,8 @@ static sc_status hset_grow(hset *h)
 {
     size_t cap = h->cap ? 2 * h->cap : 64;
     if (cap > SIZE_MAX / sizeof(uint64_t)) return SC_ENOMEM;
-    size_t *slot = calloc(cap, sizeof *slot);
-    uint64_t *hash = calloc(cap, sizeof *hash);
+    size_t *slot = sc_tbl_calloc(cap, sizeof *slot);
+    uint64_t *hash = sc_tbl_calloc(cap, sizeof *hash);
     if (slot == NULL || hash == NULL) {
         free(slot);
         free(hash);
@@ -174,7 +174,7 @@ static sc_status sb_add(strbuf *b, const char *s, size_t n)
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->s, cap);
+        char *p = sc_tbl_realloc(b->s, cap);
         if (p == NULL) return SC_ENOMEM;
         b->s = p;
         b->cap = cap;
@@ -272,7 +272,7 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
 {
     const size_t n = t->nrows;
     const size_t nall = nid + nkey + 1;
-    if ((w->all = sc_malloc_array(nall, sizeof(size_t))) == NULL) return SC_ENOMEM;
+    if ((w->all = sc_tbl_array(nall, sizeof(size_t))) == NULL) return SC_ENOMEM;
     size_t *ic = w->all, *kc = w->all + nid, *vc = w->all + nid + nkey;
     for (size_t k = 0; k < nid; k++) SC_TRY(sc_table_require(t, id_cols[k], &ic[k], err));
     for (size_t k = 0; k < nkey; k++) SC_TRY(sc_table_require(t, key_cols[k], &kc[k], err));
@@ -280,11 +280,11 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
     SC_TRY(check_distinct(t, w->all, nall, err));
     const double *value = t->cols[*vc].num;
 
-    w->rowkey = sc_malloc_array(n, sizeof(size_t));
-    w->rowgroup = sc_malloc_array(n, sizeof(size_t));
-    w->occ = sc_malloc_array(n, sizeof(size_t));
-    w->gfirst = sc_malloc_array(n, sizeof(size_t));
-    w->count = sc_calloc(n, sizeof(size_t));
+    w->rowkey = sc_tbl_array(n, sizeof(size_t));
+    w->rowgroup = sc_tbl_array(n, sizeof(size_t));
+    w->occ = sc_tbl_array(n, sizeof(size_t));
+    w->gfirst = sc_tbl_array(n, sizeof(size_t));
+    w->count = sc_tbl_calloc(n, sizeof(size_t));
     if (!w->rowkey || !w->rowgroup || !w->occ || !w->gfirst || !w->count) return SC_ENOMEM;
 
     /* Keys: a temporary name is appended as candidate nkeys; it stays when it is new. */
@@ -296,19 +296,23 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
         SC_TRY(join_key(t, kc, nkey, sep, i, w, err));
         if (w->nkeys == w->capkeys) {
             size_t cap = w->capkeys ? 2 * w->capkeys : 16;
-            char **p = realloc(w->keynames, cap * sizeof *p);
+            char **p = sc_tbl_realloc(w->keynames, cap * sizeof *p);
             if (p == NULL) return SC_ENOMEM;
             w->keynames = p;
             w->capkeys = cap;
         }
-        if ((w->keynames[w->nkeys] = sc_strdup(w->sb.s)) == NULL) return SC_ENOMEM;
+        /* The joined key is looked up as candidate number nkeys (borrowed from the buffer);
+         * it is copied only when it is new. */
+        w->keynames[w->nkeys] = w->sb.s;
         kctx.names = w->keynames;
-        size_t key;
-        SC_TRY(hset_intern(&w->keys, hash_bytes(0, w->sb.s), w->nkeys, same_key, &kctx, &key));
-        if (key == w->nkeys) w->nkeys++;
-        else {
-            free(w->keynames[w->nkeys]);
-            w->keynames[w->nkeys] = NULL;
+        size_t key = 0;
+        sc_status hs = hset_intern(&w->keys, hash_bytes(0, w->sb.s), w->nkeys, same_key, &kctx,
+                                   &key);
+        w->keynames[w->nkeys] = NULL;
+        if (hs != SC_OK) return hs;
+        if (key == w->nkeys) {
+            if ((w->keynames[w->nkeys] = sc_tbl_strdup(w->sb.s)) == NULL) return SC_ENOMEM;
+            w->nkeys++;
         }
         w->rowkey[i] = key;
 
@@ -325,7 +329,7 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
     }
 
     /* Wide rows of group g: gstart[g] .. gstart[g] + (max occurrence + 1). */
-    w->gstart = sc_calloc(ngroups + 1, sizeof(size_t));
+    w->gstart = sc_tbl_calloc(ngroups + 1, sizeof(size_t));
     if (w->gstart == NULL) return SC_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         size_t g = w->rowgroup[i];
@@ -334,7 +338,7 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
     for (size_t g = 0; g < ngroups; g++) w->gstart[g + 1] += w->gstart[g];
     const size_t nwide = w->gstart[ngroups];
 
-    w->wide_from = sc_malloc_array(nwide, sizeof(size_t));
+    w->wide_from = sc_tbl_array(nwide, sizeof(size_t));
     if (w->wide_from == NULL) return SC_ENOMEM;
     for (size_t g = 0; g < ngroups; g++)
         for (size_t r = w->gstart[g]; r < w->gstart[g + 1]; r++) w->wide_from[r] = w->gfirst[g];
@@ -356,19 +360,19 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
         const sc_column *src = &t->cols[ic[q]];
         sc_column c = {0};
         c.type = src->type;
-        if ((c.name = sc_strdup(src->name)) == NULL) s = SC_ENOMEM;
+        if ((c.name = sc_tbl_strdup(src->name)) == NULL) s = SC_ENOMEM;
         if (s == SC_OK && c.type == SC_COL_NUM) {
-            if ((c.num = sc_malloc_array(nwide, sizeof(double))) == NULL) s = SC_ENOMEM;
+            if ((c.num = sc_tbl_array(nwide, sizeof(double))) == NULL) s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nwide; i++) c.num[i] = src->num[w->wide_from[i]];
         } else if (s == SC_OK) {
-            if ((c.text = sc_calloc(nwide, sizeof(char *))) == NULL) s = SC_ENOMEM;
+            if ((c.text = sc_tbl_calloc(nwide, sizeof(char *))) == NULL) s = SC_ENOMEM;
             for (size_t i = 0; s == SC_OK && i < nwide; i++) {
                 const char *v = src->text[w->wide_from[i]];
                 if (v != NULL && (c.text[i] = sc_table_strndup(r, v, strlen(v))) == NULL)
                     s = SC_ENOMEM;
             }
         }
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide, 0); /* checked above */
         sc_column_release(&c);
     }
     for (size_t k = 0; s == SC_OK && k < w->nkeys; k++) {
@@ -376,9 +380,9 @@ static sc_status pivot_run(const sc_table *t, const char *const *id_cols, size_t
         c.type = SC_COL_NUM;
         c.name = w->keynames[k];
         w->keynames[k] = NULL;
-        if ((c.num = sc_malloc_array(nwide, sizeof(double))) == NULL) s = SC_ENOMEM;
+        if ((c.num = sc_tbl_array(nwide, sizeof(double))) == NULL) s = SC_ENOMEM;
         for (size_t i = 0; s == SC_OK && i < nwide; i++) c.num[i] = NAN;
-        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide);
+        if (s == SC_OK) s = sc_table_push_column(r, &c, nwide, 0); /* checked above */
         sc_column_release(&c);
     }
     if (s == SC_OK) {

@@ -115,8 +115,8 @@ sc_status sc_fit_resolve_starts(const sc_law *law, const double *x, const double
         for (size_t j = 0; j < p; j++)
             if (!(isfinite(opts->lo[j]) && isfinite(opts->hi[j]) && opts->lo[j] <= opts->hi[j]))
                 return sc_fail(err, SC_EINVAL, NULL, 0, 0,
-                               "random start box: parameter %s needs finite lo <= hi",
-                               law->param_names[j]);
+                               "random start box: parameter %zu (%s) needs finite lo <= hi",
+                               j + 1, law->param_names ? law->param_names[j] : "?");
         k = opts->nrandom;
         s = sc_malloc_array(k, p * sizeof(double));
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -246,6 +246,18 @@ done:
     return st;
 }
 
+typedef struct ranked {
+    double loss;
+    size_t index;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->loss != y->loss) return x->loss < y->loss ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static sc_status copy_array(double **dst, const double *src, size_t n)
 {
     *dst = sc_malloc_array(n, sizeof(double));
@@ -260,6 +272,9 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     if (out != NULL) *out = NULL;
     if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_fit_run: law, x, y and out are required");
+    if (law->f == NULL || law->nparam == 0 || law->nx == 0)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
+                       law->name ? law->name : "?");
     sc_gsl_quiet();
     sc_fit_opts opts;
     if (opts_in != NULL)
@@ -303,6 +318,11 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     int nthreads = opts.threads > 0 ? opts.threads : omp_get_max_threads();
     if ((size_t)nthreads > ns) nthreads = (int)ns;
     if (nthreads < 1) nthreads = 1;
+    /* With many Huber starts and the default tolerance, the search runs in two phases: every
+     * start to the screening tolerance (relative loss changes of 1e-6, about where L-BFGS-B
+     * stops by default), then the best few to the full tolerance. */
+    const int screen = opts.loss == SC_LOSS_HUBER && opts.tol <= 0 && ns > SC_POLISH;
+    const double tol1 = screen ? SC_SCREEN_TOL : tol;
     int oom = 0;
 #pragma omp parallel num_threads(nthreads) reduction(| : oom)
     {
@@ -311,7 +331,7 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
 #pragma omp for schedule(dynamic, 4)
         for (size_t k = 0; k < ns; k++) {
             if (sv == NULL) continue;
-            if (sc_solver_run(sv, &pb, starts + k * p, max_iter, tol, thetas + k * p,
+            if (sc_solver_run(sv, &pb, starts + k * p, max_iter, tol1, thetas + k * p,
                               &outs[k]) != SC_OK)
                 oom = 1;
         }
@@ -320,6 +340,48 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     if (oom) {
         st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
+    }
+    if (screen) {
+        /* Second phase: the SC_POLISH best end points (by loss, then start index) continue to
+         * the full tolerance. */
+        size_t npol = 0;
+        ranked *rk = sc_malloc_array(ns, sizeof *rk);
+        if (rk == NULL) {
+            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        for (size_t k = 0; k < ns; k++)
+            if (isfinite(outs[k].loss)) rk[npol++] = (ranked){outs[k].loss, k};
+        qsort(rk, npol, sizeof *rk, cmp_ranked);
+        if (npol > SC_POLISH) npol = SC_POLISH;
+        int nt2 = nthreads < (int)npol ? nthreads : (int)npol;
+        if (nt2 < 1) nt2 = 1;
+#pragma omp parallel num_threads(nt2) reduction(| : oom)
+        {
+            sc_solver *sv = NULL;
+            double *t0 = sc_malloc_array(p, sizeof(double));
+            if (sc_solver_new(n, p, opts.loss, &sv) != SC_OK || t0 == NULL) oom = 1;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t j = 0; j < npol; j++) {
+                if (sv == NULL || t0 == NULL) continue;
+                const size_t k = rk[j].index;
+                sc_start_out o;
+                memcpy(t0, thetas + k * p, p * sizeof(double));
+                if (sc_solver_run(sv, &pb, t0, max_iter, tol, thetas + k * p, &o) != SC_OK) {
+                    oom = 1;
+                    continue;
+                }
+                o.iterations += outs[k].iterations;
+                outs[k] = o;
+            }
+            sc_solver_free(sv);
+            free(t0);
+        }
+        free(rk);
+        if (oom) {
+            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
     }
 
     /* The best: lowest loss, ties to the lowest start index. */
@@ -385,7 +447,7 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     gp.fast = NULL;
     gp.xp = NULL;
     {
-        double *obuf = sc_malloc_array(SC_CHUNK * (p + 3) + p, sizeof(double));
+        double *obuf = sc_malloc_array(SC_OBJ_BUF(p), sizeof(double));
         if (obuf == NULL) {
             st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
             goto fail;
@@ -443,7 +505,7 @@ double sc_fit_objective(const sc_law *law, const double *x, const double *y, con
     pb.fast = NULL; /* the public f and jac, at theta */
     pb.xp = NULL;
     const size_t p = law->nparam;
-    double *buf = sc_malloc_array(SC_CHUNK * (p + 3) + p, sizeof(double));
+    double *buf = sc_malloc_array(SC_OBJ_BUF(p), sizeof(double));
     double v = NAN;
     if (buf != NULL) v = sc_problem_objective(&pb, theta, grad, buf);
     free(buf);

@@ -24,6 +24,13 @@ typedef struct sc_law_fast {
     void (*from_internal)(const double *ctx, const double *z, double *theta);
     /* Model (n) and, when J != NULL, Jacobian d f / d z (n x p) from transformed covariates. */
     void (*fj)(const double *z, const double *xp, size_t n, double *f, double *J);
+    /* Optional: the objective (sum of w r^2, or of w Huber(r)) and, when grad != NULL, its
+     * gradient with respect to z, in one pass. Returns 0 (and writes nothing) when it cannot
+     * evaluate at z, e.g. outside the range where it is exact; the engine then uses fj.
+     * buf holds SC_CHUNK * 6 doubles. */
+    int (*objective)(const double *z, const double *ctx, const double *xp, const double *yf,
+                     const double *w, size_t n, sc_loss loss, double delta, double *value,
+                     double *grad, double *buf);
 } sc_law_fast;
 
 /* The fast path of law, or NULL (src/laws/registry.c). */
@@ -70,17 +77,10 @@ void sc_problem_eval(const sc_problem *pb, const double *theta, size_t i0, size_
                      double *J, double *scratch);
 
 /* Objective (and gradient when grad != NULL) of pb at theta (internal z with a fast path).
- * buf needs
- * SC_CHUNK * (p + 3) + p doubles. */
+ * buf needs SC_OBJ_BUF(p) doubles. */
 #define SC_CHUNK 64
+#define SC_OBJ_BUF(p) (SC_CHUNK * ((p) + 6) + (p))
 double sc_problem_objective(const sc_problem *pb, const double *theta, double *grad, double *buf);
-
-/* Huber function of Huber (1964): r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond. */
-static inline double sc_huber(double r, double delta)
-{
-    double a = r < 0 ? -r : r;
-    return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-}
 
 /* Data prepared for a problem: observations in fit space and transformed covariates. */
 typedef struct sc_prepared {
@@ -111,6 +111,10 @@ size_t sc_best_serial(sc_solver *s, const sc_problem *pb, const double *starts, 
 #define SC_DEFAULT_MAX_ITER 1000
 #define SC_DEFAULT_TOL_LS 1e-10
 #define SC_DEFAULT_TOL_HUBER 1e-8
+/* Two-phase multistart (Huber, default tolerance): screening tolerance for every start, and how
+ * many of the best end points are then polished to the full tolerance. */
+#define SC_SCREEN_TOL 1e-4
+#define SC_POLISH 16
 
 /* Turns off GSL's default error handler (which aborts): the library reports statuses instead. */
 void sc_gsl_quiet(void);

@@ -29,7 +29,7 @@ static sc_status offs_push(offs *a, size_t x)
     if (a->n == a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 1024;
         if (cap > SIZE_MAX / sizeof(size_t)) return SC_ENOMEM;
-        size_t *v = realloc(a->v, cap * sizeof *v);
+        size_t *v = sc_tbl_realloc(a->v, cap * sizeof *v);
         if (v == NULL) return SC_ENOMEM;
         a->v = v;
         a->cap = cap;
@@ -223,6 +223,19 @@ static uint32_t sat32(size_t x)
     return x > UINT32_MAX ? UINT32_MAX : (uint32_t)x;
 }
 
+typedef struct named {
+    const char *name;
+    size_t index;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0) return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
 /* Column names: "" for an empty first name, "col<k>" for other empty names; no duplicates. */
 static sc_status header_names(parser *p, char **names)
 {
@@ -233,33 +246,23 @@ static sc_status header_names(parser *p, char **names)
             snprintf(gen, sizeof gen, "col%zu", j + 1);
             s = gen;
         }
-        if ((names[j] = sc_strdup(s)) == NULL) return oom(p);
+        if ((names[j] = sc_tbl_strdup(s)) == NULL) return oom(p);
     }
-    /* Duplicates: sort the indices by name, then report the earliest second occurrence. */
-    size_t *idx = sc_malloc_array(p->ncols, sizeof(size_t));
+    /* Duplicates: sort (name, index) pairs, then report the earliest second occurrence.
+     * O(n log n), so that a header of a million empty names is no trap. */
+    named *idx = sc_tbl_array(p->ncols, sizeof(named));
     if (idx == NULL) return oom(p);
-    for (size_t j = 0; j < p->ncols; j++) idx[j] = j;
-    /* Shell sort with a gap sequence keeps this allocation-free and O(n^1.3) for wide files. */
-    static const size_t gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
-    for (size_t gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
-        size_t gap = gaps[gi];
-        for (size_t i = gap; i < p->ncols; i++) {
-            size_t v = idx[i], k = i;
-            while (k >= gap) {
-                int c = strcmp(names[idx[k - gap]], names[v]);
-                if (c < 0 || (c == 0 && idx[k - gap] < v)) break;
-                idx[k] = idx[k - gap];
-                k -= gap;
-            }
-            idx[k] = v;
-        }
+    for (size_t j = 0; j < p->ncols; j++) {
+        idx[j].name = names[j];
+        idx[j].index = j;
     }
+    qsort(idx, p->ncols, sizeof *idx, cmp_named);
     size_t dup = SIZE_MAX, first = 0;
     for (size_t i = 1; i < p->ncols; i++)
-        if (strcmp(names[idx[i]], names[idx[i - 1]]) == 0 && idx[i] < dup &&
-            (i < 2 || strcmp(names[idx[i - 1]], names[idx[i - 2]]) != 0)) {
-            dup = idx[i];
-            first = idx[i - 1];
+        if (strcmp(idx[i].name, idx[i - 1].name) == 0 && idx[i].index < dup &&
+            (i < 2 || strcmp(idx[i - 1].name, idx[i - 2].name) != 0)) {
+            dup = idx[i].index;
+            first = idx[i - 1].index;
         }
     free(idx);
     if (dup != SIZE_MAX)
@@ -269,14 +272,29 @@ static sc_status header_names(parser *p, char **names)
     return SC_OK;
 }
 
-/* Converts column j into t: numeric when every non-empty cell is a number, else text. */
+/* Converts column j into t: numeric when every non-empty cell is a number, else text. Every
+ * cell keeps its position (line, byte column of its first byte), so that later checks can name
+ * it. The cells of a column come in file order, so their lines are found by walking the line
+ * starts once instead of searching for each. */
 static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
 {
     const size_t nrows = p->rowlines.n - 1, ncols = p->ncols;
     const size_t *cell = p->cells.v + ncols + j; /* row i at cell[i * ncols] */
     sc_column c = {0};
-    double *num = sc_malloc_array(nrows, sizeof(double));
-    if (num == NULL) return oom(p);
+    c.pos = sc_tbl_array(nrows, sizeof(sc_cellpos));
+    double *num = sc_tbl_array(nrows, sizeof(double));
+    if (c.pos == NULL || num == NULL) {
+        free(num);
+        sc_column_release(&c);
+        return oom(p);
+    }
+    size_t line = 0; /* index into p->lines of the line holding the current cell */
+    for (size_t i = 0; i < nrows; i++) {
+        size_t off = cell[i * ncols];
+        while (line + 1 < p->lines.n && p->lines.v[line + 1] <= off) line++;
+        c.pos[i].line = sat32(line + 1);
+        c.pos[i].col = sat32(off - p->lines.v[line] + 1);
+    }
     size_t i = 0;
     for (; i < nrows; i++) {
         const char *s = cell_text(p, cell[i * ncols]);
@@ -286,33 +304,15 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
     if (i == nrows) {
         c.type = SC_COL_NUM;
         c.num = num;
-        /* Positions of numeric cells too, so that a later domain check can name the cell. */
-        c.pos = sc_malloc_array(nrows, sizeof(sc_cellpos));
-        if (c.pos == NULL) {
-            sc_column_release(&c);
-            return oom(p);
-        }
-        for (i = 0; i < nrows; i++) {
-            size_t line, col;
-            locate(p, cell[i * ncols], &line, &col);
-            c.pos[i].line = sat32(line);
-            c.pos[i].col = sat32(col);
-        }
     } else {
         free(num);
         c.type = SC_COL_TEXT;
-        c.text = sc_calloc(nrows, sizeof(char *));
-        c.pos = sc_malloc_array(nrows, sizeof(sc_cellpos));
-        if (c.text == NULL || c.pos == NULL) {
+        if ((c.text = sc_tbl_calloc(nrows, sizeof(char *))) == NULL) {
             sc_column_release(&c);
             return oom(p);
         }
         for (i = 0; i < nrows; i++) {
-            size_t off = cell[i * ncols], line, col;
-            const char *s = cell_text(p, off);
-            locate(p, off, &line, &col);
-            c.pos[i].line = sat32(line);
-            c.pos[i].col = sat32(col);
+            const char *s = cell_text(p, cell[i * ncols]);
             if (s[0] == '\0') continue;
             if ((c.text[i] = sc_table_strndup(t, s, strlen(s))) == NULL) {
                 sc_column_release(&c);
@@ -321,7 +321,7 @@ static sc_status build_column(parser *p, sc_table *t, size_t j, char **name)
         }
     }
     c.name = *name;
-    sc_status s = sc_table_push_column(t, &c, nrows);
+    sc_status s = sc_table_push_column(t, &c, nrows, 0); /* names are checked already */
     if (s != SC_OK) {
         c.name = NULL; /* still owned by the caller's names[] */
         sc_column_release(&c);
@@ -351,7 +351,7 @@ static sc_status parse_buffer(char *buf, size_t len, const char *name, const sc_
     char **names = NULL;
     sc_table *t = NULL;
     if (s == SC_OK) {
-        names = sc_calloc(p.ncols, sizeof(char *));
+        names = sc_tbl_calloc(p.ncols, sizeof(char *));
         if (names == NULL) s = oom(&p);
     }
     if (s == SC_OK) s = header_names(&p, names);
@@ -384,7 +384,7 @@ sc_status sc_csv_read_mem(const char *buf, size_t len, const char *name,
     *out = NULL;
     if (buf == NULL && len > 0) return sc_fail(err, SC_EINVAL, name, 0, 0, "no input buffer");
     if (len == SIZE_MAX) return sc_fail(err, SC_ENOMEM, name, 0, 0, "out of memory");
-    char *copy = malloc(len + 1);
+    char *copy = sc_tbl_malloc(len + 1);
     if (copy == NULL) return sc_fail(err, SC_ENOMEM, name, 0, 0, "out of memory");
     if (len) memcpy(copy, buf, len);
     sc_status s = parse_buffer(copy, len, name, opts, out, err);
@@ -401,7 +401,7 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
     if (f == NULL) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     /* Read in growing chunks: works for pipes and files alike. */
     size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = sc_tbl_malloc(cap);
     sc_status s = buf ? SC_OK : SC_ENOMEM;
     while (s == SC_OK) {
         if (cap - len < 2) {
@@ -409,7 +409,7 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
                 s = SC_ENOMEM;
                 break;
             }
-            char *nb = realloc(buf, cap * 2);
+            char *nb = sc_tbl_realloc(buf, cap * 2);
             if (nb == NULL) {
                 s = SC_ENOMEM;
                 break;

@@ -8,10 +8,12 @@
 
 extern const sc_law sc_law_chinchilla;
 extern const sc_law sc_law_satpower;
+extern const sc_law sc_law_passk;
 
 static const sc_law *const laws[] = {
     &sc_law_chinchilla,
     &sc_law_satpower,
+    &sc_law_passk,
     &sc_law_powerlaw,      /* direct laws (declared in scalecast.h) */
     &sc_law_powerlaw_qmax,
     &sc_law_bnsl,

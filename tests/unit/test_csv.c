@@ -54,7 +54,8 @@ static void expect_error(const char *csv, sc_status code, size_t line, size_t co
     assert_string_equal(err.file, "t.csv");
     assert_int_equal(err.line, line);
     assert_int_equal(err.column, column);
-    if (strstr(err.message, part) == NULL) fail_msg("message \"%s\" lacks \"%s\"", err.message, part);
+    if (strstr(err.message, part) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, part);
 }
 
 /* ---- dialect ---- */
@@ -344,7 +345,8 @@ static void test_error_not_found(void **state)
     assert_string_equal(err.message, want);
     /* A directory opens but cannot be read. */
     assert_int_equal(sc_csv_read(SC_TEST_DATA_DIR, NULL, &t, &err), SC_EIO);
-    assert_non_null(strstr(err.message, "cannot read"));
+    snprintf(want, sizeof want, "cannot read: %s", strerror(EISDIR));
+    assert_string_equal(err.message, want);
 }
 
 static void test_require_num_position(void **state)
@@ -468,12 +470,75 @@ static void test_obsscaling_file(void **state)
     sc_table_free(t);
 }
 
+/* Every CSV file shipped in data/ reads, with one row per line after the header (none has a
+ * quoted line break); text columns are the model names (and families) of the obsscaling files,
+ * the OLMo ladder files are all numeric. */
+static void test_all_shipped_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        size_t rows, cols, text;
+    } files[] = {
+        {"apple/metrics_c4_mixture_subset.csv", 2101, 8, 2},
+        {"apple/metrics_dclm_data_mixture_subset.csv", 10134, 6, 2},
+        {"chinchilla-epoch/svg_extracted_data.csv", 245, 7, 2},
+        {"obsscaling/base_llm_benchmark_eval.csv", 148, 13, 2},
+        {"obsscaling/base_llm_benchmark_eval_sub_10b.csv", 92, 13, 2},
+        {"obsscaling/base_llm_emergent_capability_eval.csv", 84, 9, 1},
+        {"obsscaling/base_llm_leaderboard_v2_eval.csv", 72, 7, 1},
+        {"obsscaling/base_llm_post_training_eval.csv", 96, 235, 1},
+        {"obsscaling/instruct_llm_agent_eval.csv", 27, 30, 1},
+        {"obsscaling/instruct_llm_benchmark_eval.csv", 27, 14, 2},
+        {"olmo-ladder/190M-0.5xC.csv", 72, 97, 0},
+        {"olmo-ladder/190M-10xC.csv", 73, 97, 0},
+        {"olmo-ladder/190M-1xC-rerun.csv", 73, 97, 0},
+        {"olmo-ladder/190M-1xC.csv", 37, 97, 0},
+        {"olmo-ladder/190M-2xC.csv", 73, 97, 0},
+        {"olmo-ladder/190M-5xC.csv", 73, 97, 0},
+        {"olmo-ladder/1B-0.5xC.csv", 163, 97, 0},
+        {"olmo-ladder/1B-10xC.csv", 163, 97, 0},
+        {"olmo-ladder/1B-1xC-rerun.csv", 163, 97, 0},
+        {"olmo-ladder/1B-1xC.csv", 82, 97, 0},
+        {"olmo-ladder/1B-2xC.csv", 163, 97, 0},
+        {"olmo-ladder/1B-5xC.csv", 163, 97, 0},
+        {"olmo-ladder/370M-0.5xC.csv", 95, 97, 0},
+        {"olmo-ladder/370M-10xC.csv", 95, 97, 0},
+        {"olmo-ladder/370M-1xC-rerun.csv", 95, 97, 0},
+        {"olmo-ladder/370M-1xC.csv", 48, 97, 0},
+        {"olmo-ladder/370M-2xC.csv", 95, 97, 0},
+        {"olmo-ladder/370M-5xC.csv", 95, 97, 0},
+        {"olmo-ladder/760M-0.5xC.csv", 116, 97, 0},
+        {"olmo-ladder/760M-10xC.csv", 116, 97, 0},
+        {"olmo-ladder/760M-1xC-rerun.csv", 116, 97, 0},
+        {"olmo-ladder/760M-1xC.csv", 58, 97, 0},
+        {"olmo-ladder/760M-2xC.csv", 116, 97, 0},
+        {"olmo-ladder/760M-5xC.csv", 116, 97, 0},
+    };
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        sc_table *t = read_data(files[k].file);
+        assert_int_equal(sc_table_nrows(t), files[k].rows);
+        assert_int_equal(sc_table_ncols(t), files[k].cols);
+        size_t ntext = 0;
+        for (size_t j = 0; j < sc_table_ncols(t); j++)
+            ntext += sc_table_coltype(t, j) == SC_COL_TEXT;
+        assert_int_equal(ntext, files[k].text);
+        sc_table_free(t);
+    }
+    /* Quoted header names with commas in them (lm-eval metric names). */
+    sc_table *t = read_data("obsscaling/base_llm_post_training_eval.csv");
+    assert_true(sc_table_find(t, "gsm8k_cot_self_consistency_8_exact_match,score-first") == 1);
+    assert_int_equal(sc_table_coltype(t, 1), SC_COL_NUM);
+    sc_table_free(t);
+}
+
 /* ---- round trip ---- */
 
 static void test_round_trip(void **state)
 {
     (void)state;
-    const double a[] = {0.1, -1.0 / 3.0, 1.97e18, NAN, INFINITY, -0.0, 5e-324, 1.7976931348623157e308};
+    const double a[] = {0.1,  -1.0 / 3.0, 1.97e18, NAN, INFINITY,
+                        -0.0, 5e-324,     1.7976931348623157e308};
     const char *s[] = {"plain", "with,comma", "quote \" inside", NULL, "two\nlines", "cr\r\nlf",
                        " spaced ", "x"};
     sc_table *t = sc_table_new();
@@ -503,6 +568,57 @@ static void test_round_trip(void **state)
     free(buf);
 }
 
+/* ---- out of memory ---- */
+
+/* Makes the k-th allocation fail for k = 0, 1, ... until the read succeeds: every failure must
+ * be a clean SC_ENOMEM with no table (and no leak: the sanitizer build checks). */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    const char *csv = "\xEF\xBB\xBF,name,x,note\n0,a,1.5,\"q \"\"1\"\"\nz\"\n1,b,,plain\n"
+                      "2,c,3e300,\n3,d,nan,\"x,y\"\n";
+    long k = 0;
+    for (;; k++) {
+        sc_tbl_fail_countdown = k;
+        sc_table *t = (sc_table *)1;
+        sc_error err;
+        sc_status s = sc_csv_read_mem(csv, strlen(csv), "o.csv", NULL, &t, &err);
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s == SC_OK) {
+            assert_int_equal(sc_table_nrows(t), 4);
+            assert_string_equal(sc_table_text(t, 3, 0), "q \"1\"\nz");
+            sc_table_free(t);
+            if (left > 0) break; /* finished without reaching the failing allocation */
+            continue;
+        }
+        assert_int_equal(s, SC_ENOMEM);
+        assert_int_equal(err.code, SC_ENOMEM);
+        assert_string_equal(err.message, "out of memory");
+        assert_null(t);
+        assert_true(k < 10000);
+    }
+    assert_true(k > 10); /* the loop did walk through the allocations */
+
+    for (k = 0;; k++) {
+        sc_tbl_fail_countdown = k;
+        sc_table *t = (sc_table *)1;
+        sc_error err;
+        sc_status s = sc_csv_read(SC_TEST_DATA_DIR "/csv/runs.csv", NULL, &t, &err);
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s == SC_OK) {
+            sc_table_free(t);
+            if (left > 0) break;
+            continue;
+        }
+        assert_int_equal(s, SC_ENOMEM);
+        assert_int_equal(err.code, SC_ENOMEM);
+        assert_null(t);
+        assert_true(k < 10000);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,7 +640,9 @@ int main(void)
         cmocka_unit_test(test_apple_files),
         cmocka_unit_test(test_chinchilla_file),
         cmocka_unit_test(test_obsscaling_file),
+        cmocka_unit_test(test_all_shipped_files),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

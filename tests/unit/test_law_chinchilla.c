@@ -25,34 +25,21 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The data set of the replication: D = C / (6 N), the 5 highest losses dropped (240 points).
- * Temporary minimal reader of the shipped CSV (columns 4, 5, 7: Model Size, Training FLOP,
- * loss) until the project's CSV reader is available here. */
+/* The data set of the replication: D = C / (6 N), the 5 highest losses dropped (240 points). */
 static size_t load_chinchilla(double *x, double *y)
 {
-    FILE *f = fopen(SC_DATA_DIR "/chinchilla-epoch/svg_extracted_data.csv", "r");
-    assert_non_null(f);
-    char line[1024];
-    static double N[MAXPTS], C[MAXPTS], L[MAXPTS];
-    size_t n0 = 0;
-    assert_non_null(fgets(line, sizeof line, f));
-    assert_non_null(strstr(line, "Model Size,Training FLOP"));
-    while (n0 < MAXPTS && fgets(line, sizeof line, f) != NULL) {
-        char *fields[8] = {0};
-        size_t k = 0;
-        for (char *p = line; k < 8 && p != NULL; k++) {
-            fields[k] = p;
-            p = strchr(p, ',');
-            if (p != NULL) *p++ = '\0';
-        }
-        assert_int_equal(k, 7);
-        N[n0] = strtod(fields[3], NULL);
-        C[n0] = strtod(fields[4], NULL);
-        L[n0] = strtod(fields[6], NULL);
-        n0++;
-    }
-    fclose(f);
+    sc_table *t = NULL;
+    sc_error err;
+    assert_int_equal(sc_csv_read(SC_DATA_DIR "/chinchilla-epoch/svg_extracted_data.csv", NULL, &t,
+                                 &err),
+                     SC_OK);
+    size_t jN, jC, jL;
+    assert_int_equal(sc_table_require_num(t, "Model Size", &jN, &err), SC_OK);
+    assert_int_equal(sc_table_require_num(t, "Training FLOP", &jC, &err), SC_OK);
+    assert_int_equal(sc_table_require_num(t, "loss", &jL, &err), SC_OK);
+    const size_t n0 = sc_table_nrows(t);
     assert_int_equal(n0, 245);
+    const double *N = sc_table_num(t, jN), *C = sc_table_num(t, jC), *L = sc_table_num(t, jL);
     double sorted[MAXPTS];
     memcpy(sorted, L, n0 * sizeof(double));
     qsort(sorted, n0, sizeof(double), cmp);
@@ -65,6 +52,7 @@ static size_t load_chinchilla(double *x, double *y)
         y[n] = L[i];
         n++;
     }
+    sc_table_free(t);
     return n;
 }
 
@@ -103,6 +91,24 @@ static void test_golden_approach3(void **state)
     assert_true(fit->nbest >= 10);
     assert_true(fit->inside_share > 0.05 && fit->inside_share < 0.5);
     assert_non_null(fit->cov);
+
+    /* Bootstrap of the replication: 4000 resamples of the 240 points, one start each from the
+     * best fit, 80% percentile intervals (reference run: alpha 0.326-0.365, beta 0.348-0.396). */
+    sc_fit_opts bo = o;
+    bo.starts = fit->theta;
+    bo.nstarts = 1;
+    bo.no_covariance = 1;
+    sc_boot *boot = NULL;
+    assert_int_equal(sc_bootstrap(law, x, y, n, NULL, 4000, 42, &bo, &boot, &err), SC_OK);
+    double alo, ahi, blo, bhi;
+    assert_int_equal(sc_boot_param_interval(boot, 3, 0.8, &alo, &ahi), SC_OK);
+    assert_int_equal(sc_boot_param_interval(boot, 4, 0.8, &blo, &bhi), SC_OK);
+    fprintf(stderr, "chinchilla bootstrap: 80%% alpha %.4f-%.4f beta %.4f-%.4f (failed %zu)\n",
+            alo, ahi, blo, bhi, boot->nfailed);
+    assert_true(boot->nfailed <= 40);
+    assert_true(fabs(alo - 0.326) < 0.003 && fabs(ahi - 0.365) < 0.003);
+    assert_true(fabs(blo - 0.348) < 0.003 && fabs(bhi - 0.396) < 0.003);
+    sc_boot_free(boot);
     sc_fit_free(fit);
 }
 

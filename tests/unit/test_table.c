@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/table_internal.h"
 #include "scalecast.h"
 
 static size_t col(const sc_table *t, const char *name)
@@ -218,6 +219,35 @@ static void test_write_csv(void **state)
     free(out);
     assert_int_equal(sc_table_write_csv(t, NULL), SC_EINVAL);
     sc_table_free(t);
+
+    /* One column: empty cells are quoted so that no line is blank; a leading byte order mark
+     * in text is quoted so that it is not taken for the file's. */
+    const double y[] = {NAN, 2};
+    const char *b[] = {"\xEF\xBB\xBFx", NULL};
+    t = sc_table_new();
+    assert_int_equal(sc_table_add_num(t, "", y, 2), SC_OK);
+    out = to_csv(t);
+    assert_string_equal(out, "\"\"\n\"\"\n2\n");
+    sc_table *u = NULL;
+    sc_error err;
+    assert_int_equal(sc_csv_read_mem(out, strlen(out), "o.csv", NULL, &u, &err), SC_OK);
+    assert_int_equal(sc_table_nrows(u), 2);
+    assert_string_equal(sc_table_colname(u, 0), "");
+    assert_true(isnan(sc_table_num(u, 0)[0]) && sc_table_num(u, 0)[1] == 2);
+    free(out);
+    sc_table_free(u);
+    sc_table_free(t);
+    t = sc_table_new();
+    assert_int_equal(sc_table_add_text(t, "\xEF\xBB\xBFs", b, 2), SC_OK);
+    out = to_csv(t);
+    assert_string_equal(out, "\"\xEF\xBB\xBFs\"\n\"\xEF\xBB\xBFx\"\n\"\"\n");
+    assert_int_equal(sc_csv_read_mem(out, strlen(out), "o.csv", NULL, &u, &err), SC_OK);
+    assert_string_equal(sc_table_colname(u, 0), "\xEF\xBB\xBFs");
+    assert_string_equal(sc_table_text(u, 0, 0), "\xEF\xBB\xBFx");
+    assert_null(sc_table_text(u, 0, 1));
+    free(out);
+    sc_table_free(u);
+    sc_table_free(t);
 }
 
 /* ---- pivot ---- */
@@ -273,6 +303,16 @@ static void test_pivot_rule(void **state)
     assert_int_equal(sc_table_pivot(t, ids, 1, keys, 0, "score", ":", &w, &err), SC_EINVAL);
     sc_table_free(t);
 
+    /* A missing value still takes its occurrence. */
+    t = from_csv("run,key,v\nr1,a,1\nr1,a,\nr1,a,3\n", "n.csv");
+    const char *k3[] = {"key"};
+    assert_int_equal(sc_table_pivot(t, ids, 1, k3, 1, "v", ":", &w, &err), SC_OK);
+    out = to_csv(w);
+    assert_string_equal(out, "run,a\nr1,1\nr1,\nr1,3\n");
+    free(out);
+    sc_table_free(w);
+    sc_table_free(t);
+
     /* A key value that is also an id column's name. */
     t = from_csv("run,key,v\nr1,run,1\n", "c.csv");
     const char *k2[] = {"key"};
@@ -304,7 +344,8 @@ static void test_pivot_apple_c4(void **state)
     assert_string_equal(sc_table_source(w), sc_table_source(t));
 
     /* Runs in order of first appearance; file line 7 is
-     * 10,1.9739956381483008e+18,122777600.0,2679635968.0,arc_easy,acc_norm,0.3653198653198653,20.0 */
+     *   10,1.9739956381483008e+18,122777600.0,2679635968.0,arc_easy,acc_norm,
+     *   0.3653198653198653,20.0 */
     const double *flops = sc_table_num(w, col(w, "flops"));
     const double *ae = sc_table_num(w, col(w, "arc_easy:acc_norm"));
     assert_true(flops[0] == 1.9739956381483008e+18);
@@ -319,7 +360,8 @@ static void test_pivot_apple_c4(void **state)
     assert_true(sc_table_num(w, col(w, "tokens"))[big] == 136910471168.0);
     /* flops = 6 N D exactly in this file (SOURCE.md). */
     const double *n = sc_table_num(w, col(w, "params")), *d = sc_table_num(w, col(w, "tokens"));
-    for (size_t i = 0; i < 44; i++) assert_true(fabs(flops[i] - 6 * n[i] * d[i]) <= 1e-12 * flops[i]);
+    for (size_t i = 0; i < 44; i++)
+        assert_true(fabs(flops[i] - 6 * n[i] * d[i]) <= 1e-12 * flops[i]);
 
     /* Every long row lands in its cell: each wide cell holds the value of its row. */
     size_t nfilled = 0;
@@ -386,6 +428,109 @@ static void test_pivot_apple_dclm(void **state)
     sc_table_free(t);
 }
 
+/* ---- out of memory ---- */
+
+typedef sc_status (*table_op)(const sc_table *t, sc_table **out, sc_error *err);
+
+static sc_status op_copy(const sc_table *t, sc_table **out, sc_error *err)
+{
+    sc_error_clear(err);
+    sc_status s = sc_table_copy(t, out);
+    err->code = s;
+    return s;
+}
+
+static sc_status op_filter(const sc_table *t, sc_table **out, sc_error *err)
+{
+    const unsigned char keep[] = {1, 0, 1, 1, 0, 1};
+    sc_error_clear(err);
+    sc_status s = sc_table_filter(t, keep, out);
+    err->code = s;
+    return s;
+}
+
+static sc_status op_range(const sc_table *t, sc_table **out, sc_error *err)
+{
+    return sc_table_filter_range(t, "v", 0.15, 0.45, out, err);
+}
+
+static sc_status op_select(const sc_table *t, sc_table **out, sc_error *err)
+{
+    const char *names[] = {"m", "run"};
+    return sc_table_select(t, names, 2, out, err);
+}
+
+static sc_status op_pivot(const sc_table *t, sc_table **out, sc_error *err)
+{
+    const char *ids[] = {"run"}, *keys[] = {"b", "m"};
+    return sc_table_pivot(t, ids, 1, keys, 2, "v", ":", out, err);
+}
+
+/* Makes the k-th allocation of op fail for k = 0, 1, ... until op succeeds: each failure
+ * must be a clean SC_ENOMEM with no output (leaks are caught by the sanitizer build). */
+static void fail_each_allocation(const sc_table *t, table_op op, size_t want_rows)
+{
+    for (long k = 0;; k++) {
+        sc_tbl_fail_countdown = k;
+        sc_table *out = (sc_table *)1;
+        sc_error err;
+        sc_status s = op(t, &out, &err);
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s == SC_OK) {
+            assert_int_equal(sc_table_nrows(out), want_rows);
+            sc_table_free(out);
+            if (left > 0) return;
+            continue;
+        }
+        assert_int_equal(s, SC_ENOMEM);
+        assert_int_equal(err.code, SC_ENOMEM);
+        assert_null(out);
+        assert_true(k < 10000);
+    }
+}
+
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    sc_table *t = from_csv("run,b,m,v,note\nr1,a,acc,0.1,x\nr1,b,acc,0.2,y\nr2,a,acc,0.3,\n"
+                           "r1,a,acc,0.4,z\nr2,b,acc,0.5,w\nr3,a,f1,0.6,v\n",
+                           "o.csv");
+    fail_each_allocation(t, op_copy, 6);
+    fail_each_allocation(t, op_filter, 4);
+    fail_each_allocation(t, op_range, 3);
+    fail_each_allocation(t, op_select, 6);
+    fail_each_allocation(t, op_pivot, 4);
+
+    /* Building. */
+    const double x[] = {1, 2, 3, 4, 5, 6};
+    const char *s[] = {"p", NULL, "q", "r", "s", "t"};
+    for (long k = 0;; k++) {
+        sc_table *c = NULL;
+        assert_int_equal(sc_table_copy(t, &c), SC_OK);
+        sc_tbl_fail_countdown = k;
+        sc_status s1 = sc_table_add_num(c, "x", x, 6);
+        sc_status s2 = s1 == SC_OK ? sc_table_add_text(c, "s", s, 6) : s1;
+        sc_error err;
+        sc_status s3 = s2 == SC_OK ? sc_table_rename(c, "x", "xx", &err) : s2;
+        long left = sc_tbl_fail_countdown;
+        sc_tbl_fail_countdown = -1;
+        if (s3 == SC_OK) {
+            assert_int_equal(sc_table_ncols(c), 7);
+            assert_string_equal(sc_table_text(c, 6, 5), "t");
+            sc_table_free(c);
+            if (left > 0) break;
+            continue;
+        }
+        assert_int_equal(s3, SC_ENOMEM);
+        /* A failed addition leaves the table as it was. */
+        assert_true(sc_table_ncols(c) >= 5 && sc_table_ncols(c) <= 7);
+        sc_table_free(c);
+        assert_true(k < 10000);
+    }
+    sc_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_pivot_rule),
         cmocka_unit_test(test_pivot_apple_c4),
         cmocka_unit_test(test_pivot_apple_dclm),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
