@@ -116,11 +116,47 @@ static void test_bad_input(void **state)
     expect_error("mmlu:acc", 4e20, "powerlaw", SC_ECHANCE, "at or below chance 0.25");
 }
 
+/* Holding out by token/parameter ratio as well as compute (the multitpr backtest of
+ * docs/direct-laws.md): 115 fit runs, 33 held out for ARC-Easy; and the bootstrap band of the
+ * power law contains its curve. */
+static void test_tpr_split_and_band(void **state)
+{
+    (void)state;
+    const char *bench = "arc_easy:acc_norm";
+    const sc_bt_model m = SC_BT_POWERLAW;
+    sc_backtest_opts o;
+    sc_backtest_opts_init(&o);
+    o.cutoff = 6e21;
+    o.tpr_fit_max = 80;
+    o.benchmarks = &bench;
+    o.nbench = 1;
+    o.models = &m;
+    o.nmodels = 1;
+    sc_backtest *bt = NULL;
+    assert_int_equal(sc_backtest_run(dclm, &o, &bt, NULL), SC_OK);
+    assert_int_equal(bt->bench[0].n, 148);
+    assert_int_equal(bt->bench[0].nheld, 33);
+    assert_int_equal(bt->cell[0].nfit, 115);
+    for (size_t i = 0; i < bt->bench[0].n; i++)
+        assert_int_equal(bt->bench[0].held[i],
+                         bt->bench[0].C[i] > 6e21 || bt->bench[0].tpr[i] > 80.0);
+    const double C[3] = {1e19, 1e21, 3e22};
+    double y[3], lo[3], hi[3];
+    sc_backtest_curve(bt, 0, 0, C, 3, y);
+    assert_int_equal(sc_backtest_band(bt, 0, 0, 50, 0.9, C, 3, lo, hi, NULL), SC_OK);
+    for (int k = 0; k < 3; k++) {
+        assert_true(lo[k] <= y[k] && y[k] <= hi[k]);
+        assert_true(hi[k] - lo[k] < 0.05);
+    }
+    sc_backtest_free(bt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dclm_reference),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_tpr_split_and_band),
     };
     return cmocka_run_group_tests(tests, load, unload);
 }
