@@ -12,7 +12,7 @@
 sc_status sc_fail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
                   const char *fmt, ...) SC_PRINTF(6, 7);
 sc_status sc_vfail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
-                   const char *fmt, va_list ap);
+                   const char *fmt, va_list ap) SC_PRINTF(6, 0);
 
 /* Evaluates expr once; returns its status from the calling function when it is not SC_OK. */
 #define SC_TRY(expr)                                                                            \
