@@ -6,7 +6,7 @@ DEMO_OUT   ?= demo-out
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build build-asan demo test test-fast test-asan bench clean
+.PHONY: all setup build build-asan demo test test-fast test-asan test-fuzz bench clean
 
 all: build
 
@@ -25,8 +25,10 @@ build-asan: setup
 demo: build
 	@bash scripts/demo.sh $(BUILD)/scalecast $(DEMO_OUT)
 
-# Every test: the release build, then the same tests under AddressSanitizer + UBSan.
-test: test-fast test-asan
+# Every test: the release build, the same tests under AddressSanitizer + UBSan, and a short
+# libFuzzer run of every reader (FUZZ_SECONDS each).
+FUZZ_SECONDS ?= 10
+test: test-fast test-asan test-fuzz
 
 test-fast: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -34,8 +36,11 @@ test-fast: build
 test-asan: build-asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j $(JOBS)
 
+test-fuzz: setup
+	@bash tests/fuzz/smoke.sh $(FUZZ_SECONDS)
+
 bench: build
 	@bash bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz $(DEMO_OUT)

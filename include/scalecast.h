@@ -365,6 +365,8 @@ SC_NODISCARD sc_status sc_report_heading(sc_report *r, int level, const char *te
 SC_NODISCARD sc_status sc_report_paragraph(sc_report *r, const char *text);
 /* Preformatted text (e.g. a command line or a fitted formula). */
 SC_NODISCARD sc_status sc_report_code(sc_report *r, const char *text);
+/* The contents of a text file, preformatted. */
+SC_NODISCARD sc_status sc_report_code_file(sc_report *r, const char *path, sc_error *err);
 /* A table: header has ncols names; cells is nrows x ncols strings (row-major, NULL = empty). */
 SC_NODISCARD sc_status sc_report_table(sc_report *r, const char *caption,
                                        const char *const *header, size_t ncols,

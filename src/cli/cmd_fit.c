@@ -129,20 +129,23 @@ static void fit_data_free(fit_data *d)
     for (size_t k = 0; k < 4; k++) free(d->xnames[k]);
 }
 
-/* Reports a bad cell at its position in the file: "file:line:col: column "x": <what>, got v". */
-static int cell_error(const sc_table *t, size_t i, size_t j, const char *what, double v)
+/* Reports a bad cell at its position in the file: "file:line:col: column "x": <what>". */
+static int cell_report(const sc_table *t, size_t i, size_t j, const char *what)
 {
-    size_t line = 0, column = 0;
-    sc_table_cell_pos(t, i, j, &line, &column);
     sc_error e;
     sc_error_clear(&e);
     e.code = SC_EDOMAIN;
     snprintf(e.file, sizeof e.file, "%s", sc_table_source(t));
-    e.line = line;
-    e.column = column;
-    snprintf(e.message, sizeof e.message, "column \"%s\": %s, got %g", sc_table_colname(t, j),
-             what, v);
+    sc_table_cell_pos(t, i, j, &e.line, &e.column);
+    snprintf(e.message, sizeof e.message, "column \"%s\": %s", sc_table_colname(t, j), what);
     return cli_report(&e);
+}
+
+static int cell_error(const sc_table *t, size_t i, size_t j, const char *what, double v)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s, got %g", what, v);
+    return cell_report(t, i, j, msg);
 }
 
 static int cmp_desc(const void *a, const void *b)
@@ -243,16 +246,7 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
                     if (law->x_names && strncmp(why, law->x_names[k], strlen(law->x_names[k])) == 0 &&
                         (why[strlen(law->x_names[k])] == ' ' || why[strlen(law->x_names[k])] == '\0'))
                         jbad = (use_c && k == 1) ? jc : jx[k];
-                size_t line = 0, column = 0;
-                sc_table_cell_pos(t, i, jbad, &line, &column);
-                sc_error e;
-                sc_error_clear(&e);
-                e.code = SC_EDOMAIN;
-                snprintf(e.file, sizeof e.file, "%s", sc_table_source(t));
-                e.line = line;
-                e.column = column;
-                snprintf(e.message, sizeof e.message, "column \"%s\": %s", sc_table_colname(t, jbad), why);
-                return cli_report(&e);
+                return cell_report(t, i, jbad, why);
             }
         }
         double along = use_c ? cval : xi[0];

@@ -3,7 +3,6 @@
 #include "cli.h"
 #include "commands.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,36 +17,6 @@ static const char report_usage[] =
     "  --pre FILE          the contents of a text file, preformatted (e.g. a fit table)\n"
     "  --figure FILE       an .svg or .png figure; --caption TEXT right after it sets its caption\n"
     "  --csv FILE          a CSV file shown as a table\n";
-
-static char *slurp_text(const char *path, int *rc)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *rc = cli_fail(SC_EXIT_IO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n - 1, f);
-        if (n < cap - 1) break;
-        char *g = realloc(b, cap * 2);
-        if (!g) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = g;
-        cap *= 2;
-    }
-    fclose(f);
-    if (!b) {
-        *rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-        return NULL;
-    }
-    b[n] = '\0';
-    return b;
-}
 
 static int add_csv(sc_report *r, const char *path)
 {
@@ -117,10 +86,7 @@ int cmd_report(int argc, char **argv)
         else if (strcmp(opt, "--subheading") == 0) st = sc_report_heading(r, 3, val);
         else if (strcmp(opt, "--text") == 0) st = sc_report_paragraph(r, val);
         else if (strcmp(opt, "--pre") == 0) {
-            char *text = slurp_text(val, &rc);
-            if (!text) break;
-            st = sc_report_code(r, text);
-            free(text);
+            if (sc_report_code_file(r, val, &err) != SC_OK) rc = cli_report(&err);
         } else if (strcmp(opt, "--csv") == 0) {
             rc = add_csv(r, val);
         } else if (strcmp(opt, "--figure") == 0) {

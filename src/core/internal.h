@@ -6,13 +6,14 @@
 #include "scalecast.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 
 /* Fills err (when not NULL) and returns code, so that error paths are one line:
  *   return sc_fail(err, SC_EPARSE, file, line, col, "unterminated quote");  */
 sc_status sc_fail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
                   const char *fmt, ...) SC_PRINTF(6, 7);
 sc_status sc_vfail(sc_error *err, sc_status code, const char *file, size_t line, size_t column,
-                   const char *fmt, va_list ap);
+                   const char *fmt, va_list ap) SC_PRINTF(6, 0);
 
 /* Evaluates expr once; returns its status from the calling function when it is not SC_OK. */
 #define SC_TRY(expr)                                                                            \
@@ -25,5 +26,19 @@ sc_status sc_vfail(sc_error *err, sc_status code, const char *file, size_t line,
 void *sc_calloc(size_t n, size_t size);
 void *sc_malloc_array(size_t n, size_t size);
 char *sc_strdup(const char *s);
+
+/* Reads a whole file; *data is NUL-terminated and owned by the caller. */
+sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err);
+
+/* An output file that is complete or absent. open: tmp is created beside path (and kept open
+ * as f when open_stream, else closed so that a library can write it by name); commit: renames
+ * tmp over path; abort: removes tmp. */
+typedef struct sc_tmpfile {
+    char *path, *tmp;
+    FILE *f;
+} sc_tmpfile;
+sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_error *err);
+sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err);
+void sc_tmpfile_abort(sc_tmpfile *t);
 
 #endif

@@ -3,11 +3,9 @@
  * URIs), no scripts, no external resources. */
 #include "core/internal.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct sc_report {
     char *title;
@@ -138,39 +136,6 @@ sc_status sc_report_table(sc_report *r, const char *caption, const char *const *
     return puts_raw(r, "</tbody></table>\n");
 }
 
-static sc_status read_file(const char *path, char **data, size_t *len, sc_error *err)
-{
-    *data = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *g = realloc(b, cap * 2);
-        if (!g) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = g;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
-    if (bad) {
-        free(b);
-        return sc_fail(err, SC_EIO, path, 0, 0, "read error");
-    }
-    *data = b;
-    *len = n;
-    return SC_OK;
-}
-
 static sc_status put_base64(sc_report *r, const unsigned char *d, size_t n)
 {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -202,7 +167,7 @@ sc_status sc_report_figure(sc_report *r, const char *image_path, const char *cap
         return sc_fail(err, SC_EINVAL, image_path, 0, 0, "only .svg and .png figures can be embedded");
     char *data;
     size_t n;
-    SC_TRY(read_file(image_path, &data, &n, err));
+    SC_TRY(sc_read_file(image_path, &data, &n, err));
     sc_status s = puts_raw(r, "<figure>");
     if (s == SC_OK && svg) {
         /* Inline the <svg> element itself, without the XML prologue. */
@@ -236,19 +201,22 @@ static const char *style =
     "figcaption{font-size:0.9em;color:#555}pre{background:#f6f6f6;padding:0.6em;"
     "overflow-x:auto}";
 
+sc_status sc_report_code_file(sc_report *r, const char *path, sc_error *err)
+{
+    char *data;
+    size_t n;
+    SC_TRY(sc_read_file(path, &data, &n, err));
+    sc_status s = sc_report_code(r, data);
+    free(data);
+    return s == SC_OK ? SC_OK : sc_fail(err, s, path, 0, 0, "out of memory");
+}
+
 sc_status sc_report_save(const sc_report *r, const char *path, sc_error *err)
 {
     if (r->failed) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 32);
-    if (!tmp) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
-    snprintf(tmp, len + 32, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(tmp);
-        return s;
-    }
+    sc_tmpfile out;
+    SC_TRY(sc_tmpfile_open(&out, path, 1, err));
+    FILE *f = out.f;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
     for (const char *p = r->title; *p; p++) {
         if (*p == '<') fputs("&lt;", f);
@@ -258,14 +226,5 @@ sc_status sc_report_save(const sc_report *r, const char *path, sc_error *err)
     fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n", style);
     if (r->buf) fwrite(r->buf, 1, r->len, f);
     fputs("</body></html>\n", f);
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return s;
-    }
-    free(tmp);
-    return SC_OK;
+    return sc_tmpfile_commit(&out, err);
 }

@@ -3,12 +3,10 @@
  * ranges cover everything and one description can be written as PNG, SVG or PDF. */
 #include "core/internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <plplot.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef enum { ITEM_SERIES, ITEM_BAND, ITEM_VLINE } item_kind;
 
@@ -368,25 +366,15 @@ sc_status sc_plot_save(const sc_plot *p, const char *path, sc_error *err)
     if (!dev)
         return sc_fail(err, SC_EINVAL, path, 0, 0,
                        "unknown figure format (use a .png, .svg or .pdf file name)");
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 32);
-    if (!tmp) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
-    /* PLplot picks nothing from the name, so the temporary name may end as it likes. */
-    snprintf(tmp, len + 32, "%s.tmp%ld", path, (long)getpid());
-    FILE *probe = fopen(tmp, "w");
-    if (!probe) {
-        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(tmp);
-        return s;
-    }
-    fclose(probe);
+    sc_tmpfile out;
+    SC_TRY(sc_tmpfile_open(&out, path, 0, err));
 
     size_t maxn = 16;
     for (size_t k = 0; k < p->nitems; k++)
         if (2 * p->items[k].n + 2 > maxn) maxn = 2 * p->items[k].n + 2;
     double *bx = sc_malloc_array(maxn, sizeof *bx), *by = sc_malloc_array(maxn, sizeof *by);
     if (!bx || !by) {
-        free(bx), free(by), remove(tmp), free(tmp);
+        free(bx), free(by), sc_tmpfile_abort(&out);
         return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
     }
 
@@ -394,7 +382,7 @@ sc_status sc_plot_save(const sc_plot *p, const char *path, sc_error *err)
     plgstrm(&old_stream);
     plmkstrm(&stream);
     plsdev(dev);
-    plsfnam(tmp);
+    plsfnam(out.tmp);
     plspage(0, 0, 960, 600, 0, 0);
     set_palette();
     plinit();
@@ -445,12 +433,5 @@ sc_status sc_plot_save(const sc_plot *p, const char *path, sc_error *err)
     free(bx);
     free(by);
 
-    if (rename(tmp, path) != 0) {
-        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return s;
-    }
-    free(tmp);
-    return SC_OK;
+    return sc_tmpfile_commit(&out, err);
 }
