@@ -495,12 +495,12 @@ typedef struct sc_backtest_opts {
     const char *const *benchmarks; /* metric column names; NULL: the defaults of the data */
     size_t nbench;
     const double *chance;  /* nbench chance levels or NULL (NaN entries: built-in table) */
-    const sc_bt_model *models; /* NULL: every model */
+    const sc_bt_model *models; /* NULL: the default models (see sc_backtest_run) */
     size_t nmodels;
     const char *loss;      /* loss column for the two-stage models ("bpb": each benchmark's
                               "<task>:bpb" column); NULL: skip them */
     double margin;         /* fit only points more than margin above chance (direct laws) */
-    size_t bnsl_starts;    /* random starts of BNSL (default 100) */
+    size_t bnsl_starts;    /* BNSL box draws (default 100; see sc_bnsl_fit) */
     uint64_t seed;
     int threads;
 } sc_backtest_opts;
@@ -534,17 +534,23 @@ typedef struct sc_backtest {
     sc_bt_model models[SC_BT_NMODELS];
     sc_bt_bench *bench;   /* nbench */
     sc_bt_cell *cell;     /* nbench x nmodels, row-major */
-    double mean_mre[SC_BT_NMODELS], mean_mae[SC_BT_NMODELS];       /* over benchmarks fitted */
-    double mean_mre_ok[SC_BT_NMODELS], mean_mae_ok[SC_BT_NMODELS]; /* without near-chance ones */
+    /* Means per model (index as in models) over the benchmarks it was fitted to (nmean), and
+     * over those of them that are not near chance (nmean_ok). */
+    double mean_mre[SC_BT_NMODELS], mean_mae[SC_BT_NMODELS];
+    double mean_mre_ok[SC_BT_NMODELS], mean_mae_ok[SC_BT_NMODELS];
     size_t nmean[SC_BT_NMODELS], nmean_ok[SC_BT_NMODELS];
     sc_backtest_opts opts;
 } sc_backtest;
 
 /* Runs the backtest on a runs table (sc_runs_load). Errors: SC_ENOCOL for an unknown metric or
- * loss column (naming the columns that exist), SC_EUNKNOWN for a benchmark with no built-in
- * chance level and none given, SC_EDOMAIN for an accuracy outside [0, 1] (naming the run),
- * SC_ETOOFEW when the cutoff leaves fewer fit runs than a law has parameters, SC_ECHANCE when
- * every fit point of a benchmark is at chance. Per-law fit failures are recorded in the cells. */
+ * loss column (naming the benchmarks or loss columns that exist), SC_EUNKNOWN for a benchmark
+ * with no built-in chance level and none given, SC_EDOMAIN for an accuracy outside [0, 1]
+ * (naming the run), SC_ETOOFEW when the cutoff leaves no run to predict. A law that cannot be
+ * fitted to a benchmark (fewer fit runs than parameters: SC_ETOOFEW; every fit point at chance:
+ * SC_ECHANCE; no convergence) is recorded in its cell (status, why); when no cell at all could
+ * be fitted, the first such reason is returned as the error. Defaults: the benchmarks of the
+ * data (see docs/direct-laws.md), every law (multitpr only when the runs have several tpr, the
+ * two-stage laws only with a loss column). */
 SC_NODISCARD sc_status sc_backtest_run(const sc_table *runs, const sc_backtest_opts *opts,
                                        sc_backtest **out, sc_error *err);
 void sc_backtest_free(sc_backtest *bt);
