@@ -27,7 +27,29 @@ report+=(--heading "Pretraining loss: the Chinchilla law (Hoffmann et al. 2022, 
          --figure "$out/chinchilla.svg" --caption "Loss against compute C = 6ND, points coloured by model size, with the fitted law at each size band's N.")
 
 # ---------------------------------------------------------------------------------------------
-# 2. Observational scaling laws (Ruan et al. 2024) on the published public-model scores.
+# 2. Direct downstream laws (Krajewski et al. 2025): fit on runs up to 6e21 FLOPs, predict the
+#    larger runs, against the two-stage route through the validation loss.
+step "direct laws: DCLM backtest at 6e21 FLOPs, C4 and OLMo-ladder backtests"
+"$sc" backtest data/apple/metrics_dclm_data_mixture_subset.csv --cutoff 6e21 --tpr 20 \
+      --loss dclm:cross_entropy_loss --figures "$out/backtest-dclm" --boot 200 \
+      -o "$out/backtest-dclm.txt"
+"$sc" backtest data/apple/metrics_c4_mixture_subset.csv --cutoff 3.2e20 \
+      --loss c4:cross_entropy_loss -o "$out/backtest-c4.txt"
+"$sc" backtest data/olmo-ladder --max-n 8e8 --loss bpb -o "$out/backtest-olmo.txt"
+report+=(--heading "Direct downstream laws (Krajewski et al. 2025): extrapolation backtests"
+         --text "Each law is fitted on the runs with at most the cutoff compute and predicts the larger runs. Direct laws: -log Q' = A C^-alpha (powerlaw), its saturating form (powerlaw-qmax), BNSL; two-stage baselines go from compute to the validation loss to accuracy."
+         --subheading "DCLM mixture, token/parameter ratio 20, fit on C <= 6e21 FLOPs"
+         --pre "$out/backtest-dclm.txt")
+for f in "$out"/backtest-dclm/*.png; do
+  report+=(--figure "$f" --caption "$(basename "$f" .png): data, each law's curve, the cutoff, held-out runs as crosses, bootstrap band of the best direct law.")
+done
+report+=(--subheading "C4 mixture, fit on C <= 3.2e20 FLOPs (top third of log-compute held out)"
+         --pre "$out/backtest-c4.txt"
+         --subheading "OLMo ladder: fit on 190M-760M, predict the 1B runs"
+         --pre "$out/backtest-olmo.txt")
+
+# ---------------------------------------------------------------------------------------------
+# 3. Observational scaling laws (Ruan et al. 2024) on the published public-model scores.
 B=data/obsscaling/base_llm_benchmark_eval.csv
 E=data/obsscaling/base_llm_emergent_capability_eval.csv
 L=data/obsscaling/base_llm_leaderboard_v2_eval.csv
@@ -48,7 +70,7 @@ report+=(--heading "Observational scaling laws (Ruan et al. 2024)"
          --figure "$out/obs-gpqa/pred_vs_actual.png" --caption "GPQA: predicted against actual.")
 
 # ---------------------------------------------------------------------------------------------
-# 3. The metric chain (Schaeffer et al. 2024) on the aggregate metrics of real runs.
+# 4. The metric chain (Schaeffer et al. 2024) on the aggregate metrics of real runs.
 step "metric chain: OLMo ladder and Apple runs"
 "$sc" chain --aggregate data/olmo-ladder --preset olmo --last > "$out/chain-olmo.txt"
 "$sc" chain --aggregate data/olmo-ladder --preset olmo --within > "$out/chain-olmo-within.txt"
@@ -64,7 +86,7 @@ report+=(--heading "The metric chain (Schaeffer et al. 2024)"
          --pre "$out/chain-apple.txt")
 
 # ---------------------------------------------------------------------------------------------
-# 4. pass@k (Krajewski et al. 2025, Eq. 5) on the code tasks, and PassUntil (Hu et al. 2024).
+# 5. pass@k (Krajewski et al. 2025, Eq. 5) on the code tasks, and PassUntil (Hu et al. 2024).
 step "pass@k law on HumanEval, MBPP and LBPP"
 for b in humaneval-py mbpp lbpp; do
   "$sc" passk data/apple/metrics_dclm_data_mixture_subset.csv --benchmark "$b" --cutoff 6e21 \

@@ -10,14 +10,14 @@
 static const cli_command commands[] = {
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"laws", "list the laws that fit knows, with their formulas", cmd_laws},
+    {"predict", "evaluate a fitted law (scalecast fit --json) at new points", cmd_predict},
+    {"backtest", "fit direct laws below a compute cutoff and score their extrapolation", cmd_backtest},
     {"obs", "observational scaling laws: capability PCs of public models, sigmoid forecasts", cmd_obs},
     {"chain", "correlate each stage of the metric chain with compute, per sample", cmd_chain},
     {"import", "convert lm-evaluation-harness results to a CSV table", cmd_import},
     {"passuntil", "PassUntil: sample until pass, tiny pass rates, task law, emergence test",
      cmd_passuntil},
     {"passk", "fit the pass@k law (Krajewski et al. Eq. 5) and test it on held-out runs", cmd_passk},
-    {"backtest", "fit direct laws below a compute cutoff and score their extrapolation", cmd_backtest},
-    {"predict", "evaluate a fitted law (scalecast fit --json) at new points", cmd_predict},
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
