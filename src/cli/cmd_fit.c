@@ -10,15 +10,20 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char fit_usage[] =
     "usage: scalecast fit DATA --law LAW --y COL (--x COL[,COL] | --n COL (--d COL | --c COL))\n"
     "                     [--loss ls|huber[:DELTA]] [--starts grid|N] [--seed S]\n"
     "                     [--max-x X] [--drop-top K] [--bootstrap B] [--level P]\n"
+    "                     [--where COL=V]... [--chance Q0|auto [--margin M]]\n"
     "                     [--json] [--out FILE] [--plot FILE.png|.svg|.pdf] [--threads T]\n"
     "\n"
-    "Fits LAW to the rows of the CSV file DATA and prints the parameters, the objective, how\n"
-    "many starts reached the best fit, and (with --bootstrap) percentile intervals.\n"
+    "Fits LAW to the rows of DATA and prints the parameters, the objective, how many starts\n"
+    "reached the best fit, and (with --bootstrap) percentile intervals. DATA is a CSV file with\n"
+    "one row per run; a long file (columns benchmark, metric_type, score: the Krajewski et al.\n"
+    "release) or an OLMo ladder folder is first turned into one row per run with the columns\n"
+    "C, N, D, tpr and one column per metric (\"arc_easy:acc_norm\").\n"
     "\n"
     "  --law LAW         chinchilla: L = E + A/N^alpha + B/D^beta (covariates N, D)\n"
     "                    satpower:   y = E + A x^-alpha (covariate x); see 'scalecast laws'\n"
@@ -34,6 +39,13 @@ static const char fit_usage[] =
     "  --drop-top K      leave out the K rows with the largest y (e.g. outlying losses)\n"
     "  --bootstrap B     B resamples of the rows, each refitted from the best fit; prints\n"
     "                    percentile intervals at --level (default 0.8)\n"
+    "  --where COL=V     keep only rows whose numeric column COL equals V (repeatable),\n"
+    "                    e.g. --where tpr=20\n"
+    "  --chance Q0       fit chance-normalised accuracy Q' = (Q - Q0) / (1 - Q0) (for the\n"
+    "                    direct laws powerlaw, powerlaw-qmax, multitpr); auto takes Q0 from the\n"
+    "                    built-in table by the y column's benchmark. Points at or below\n"
+    "                    Q0 + margin are left out, and counted\n"
+    "  --margin M        with --chance: the margin above chance (default 0.05)\n"
     "  --seed S          seed of random starts and resamples (default 1)\n"
     "  --json            machine-readable output (numbers round-trip)\n"
     "  --out FILE        write the output to FILE instead of standard output\n"
@@ -42,8 +54,11 @@ static const char fit_usage[] =
 
 typedef struct fit_args {
     const char *data, *law, *xcols, *ncol, *dcol, *ccol, *ycol, *loss, *starts, *out, *plot;
+    const char *chance_arg;
+    const char *where[8];
+    size_t nwhere;
     size_t drop_top, boot, nrandom;
-    double level, max_x, delta;
+    double level, max_x, delta, chance, margin;
     uint64_t seed;
     int json, threads;
 } fit_args;
@@ -53,6 +68,8 @@ static int parse_args(int argc, char **argv, fit_args *a)
     memset(a, 0, sizeof *a);
     a->level = 0.8;
     a->max_x = INFINITY;
+    a->chance = NAN;
+    a->margin = 0.05;
     a->seed = 1;
     a->loss = "ls";
     a->starts = "grid";
@@ -74,6 +91,21 @@ static int parse_args(int argc, char **argv, fit_args *a)
         else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_size("--bootstrap", v, &a->boot);
         else if (cli_opt(&s, "--seed", &v)) rc = cli_parse_u64("--seed", v, &a->seed);
         else if (cli_opt(&s, "--max-x", &v)) rc = cli_parse_double("--max-x", v, &a->max_x);
+        else if (cli_opt(&s, "--margin", &v)) rc = cli_parse_double("--margin", v, &a->margin);
+        else if (cli_opt(&s, "--chance", &v)) {
+            a->chance_arg = v;
+            if (strcmp(v, "auto") != 0) {
+                rc = cli_parse_double("--chance", v, &a->chance);
+                if (!rc && !(a->chance >= 0 && a->chance < 1))
+                    rc = cli_fail(SC_EXIT_USAGE, "--chance: expected a level in [0, 1) or auto, got \"%s\"", v);
+            }
+        } else if (cli_opt(&s, "--where", &v)) {
+            if (a->nwhere == sizeof a->where / sizeof a->where[0])
+                rc = cli_fail(SC_EXIT_USAGE, "--where: at most 8 conditions");
+            else if (!strchr(v, '=') || v[0] == '=')
+                rc = cli_fail(SC_EXIT_USAGE, "--where: expected COL=VALUE, got \"%s\"", v);
+            else a->where[a->nwhere++] = v;
+        }
         else if (cli_opt(&s, "--level", &v)) {
             rc = cli_parse_double("--level", v, &a->level);
             if (!rc && !(a->level > 0 && a->level < 1))
@@ -115,7 +147,9 @@ typedef struct fit_data {
     size_t n, nx, nrows;
     double *x, *y;
     size_t *row;         /* table row of each point */
-    size_t nmissing, ndropped, nabove;
+    size_t nmissing, ndropped, nabove, nchance;
+    int chance_on;
+    double q0;
     char *xnames[4];
     double *compute;     /* C of each point when --c was given (for figures), else NULL */
 } fit_data;
@@ -199,6 +233,12 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
         if (k != nx) return cli_fail(SC_EXIT_USAGE, "--x: law %s takes %zu covariate(s), got %zu", law->name, nx, k);
     }
     if (sc_table_require_num(t, a->ycol, &jy, &err) != SC_OK) return cli_report(&err);
+    if (a->chance_arg) {
+        d->chance_on = 1;
+        d->q0 = a->chance;
+        if (isnan(d->q0) && sc_chance_level(a->ycol, &d->q0) != SC_OK)
+            return cli_fail(SC_EXIT_USAGE, "--chance auto: no built-in chance level for \"%s\"; give --chance Q0", a->ycol);
+    }
 
     size_t nrows = sc_table_nrows(t);
     d->nx = nx;
@@ -236,9 +276,19 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
             cval = xi[1];
             xi[1] = cval / (6.0 * xi[0]); /* C = 6 N D (Kaplan et al. 2020) */
         }
+        double yv = ycol[i];
+        if (d->chance_on) {
+            if (!(yv >= 0 && yv <= 1))
+                return cell_error(t, i, jy, "accuracy must lie in [0, 1]", yv);
+            if (!(yv > d->q0 + a->margin) || yv >= 1) {
+                d->nchance++;
+                continue;
+            }
+            yv = (yv - d->q0) / (1 - d->q0); /* Q' (Krajewski et al. 2025, Sec. 3) */
+        }
         if (law->check) {
             char why[96] = "";
-            if (law->check(xi, ycol[i], why, sizeof why) != SC_OK) {
+            if (law->check(xi, yv, why, sizeof why) != SC_OK) {
                 /* Point at the cell the reason names (it starts with the covariate's name),
                  * else at the observation. */
                 size_t jbad = jy;
@@ -255,11 +305,14 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
             continue;
         }
         memcpy(d->x + d->n * nx, xi, nx * sizeof *xi);
-        d->y[d->n] = ycol[i];
+        d->y[d->n] = yv;
         d->row[d->n] = i;
         if (use_c) d->compute[d->n] = cval;
         d->n++;
     }
+    if (d->chance_on && d->n == 0 && d->nchance > 0)
+        return cli_fail(SC_EXIT_NUMERIC, "%s: all %zu points of \"%s\" are at or below chance (%g + margin %g): nothing to fit",
+                        a->data, d->nchance, a->ycol, d->q0, a->margin);
     if (a->drop_top > 0) {
         if (a->drop_top >= d->n)
             return cli_fail(SC_EXIT_NUMERIC, "--drop-top %zu leaves no points (%zu usable)", a->drop_top, d->n);
@@ -335,9 +388,11 @@ static void print_table(FILE *f, const fit_args *a, const sc_law *law, const fit
     if (law->natural) law->natural(fit->theta, shown);
     else memcpy(shown, fit->theta, p * sizeof *shown);
     fprintf(f, "law         %s: %s\n", law->name, law->formula);
+    if (d->chance_on) fprintf(f, "y           %s as Q' = (Q - %g) / (1 - %g)\n", a->ycol, d->q0, d->q0);
     fprintf(f, "data        %s: %zu rows, %zu points used", a->data, d->nrows, d->n);
     if (d->nmissing) fprintf(f, ", %zu with missing values skipped", d->nmissing);
     if (d->nabove) fprintf(f, ", %zu above --max-x left out", d->nabove);
+    if (d->chance_on) fprintf(f, ", %zu at or below chance %g + %g left out", d->nchance, d->q0, a->margin);
     if (d->ndropped) fprintf(f, ", %zu largest y dropped", d->ndropped);
     fputc('\n', f);
     fprintf(f, "objective   %s on %s: %.8g", loss_text(fit, lb, sizeof lb), space_text(law), fit->loss);
@@ -486,6 +541,9 @@ static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_
     }
     fputs("],\"y_column\":", f);
     cli_json_string(f, a->ycol);
+    fputs(",\"chance\":", f);
+    cli_json_number(f, d->chance_on ? d->q0 : NAN);
+    fprintf(f, ",\"at_chance_left_out\":%zu", d->nchance);
     fprintf(f, ",\"rows\":%zu,\"points\":%zu,\"skipped_missing\":%zu,\"above_max_x\":%zu,"
                "\"dropped_top\":%zu,\"row_index\":[",
             d->nrows, d->n, d->nmissing, d->nabove, d->ndropped);
@@ -572,6 +630,49 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
     return rc;
 }
 
+/* Reads DATA: a wide CSV file as it is; a long file of runs x metrics or an OLMo ladder folder
+ * as one row per run. Then applies --where. */
+static int load_table(const fit_args *a, sc_table **out)
+{
+    sc_error err;
+    sc_error_clear(&err);
+    sc_table *t = NULL;
+    struct stat st;
+    int runs = stat(a->data, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!runs) {
+        if (sc_csv_read(a->data, NULL, &t, &err) != SC_OK) return cli_report(&err);
+        runs = sc_table_find(t, "benchmark") >= 0 && sc_table_find(t, "metric_type") >= 0 &&
+               sc_table_find(t, "score") >= 0;
+        if (runs) {
+            sc_table_free(t);
+            t = NULL;
+        }
+    }
+    if (runs) {
+        sc_runs_info info;
+        if (sc_runs_load(a->data, 0, &t, &info, &err) != SC_OK) return cli_report(&err);
+        if (info.approx_flops)
+            cli_warn("%s: no flops column: C = 6 N D with N = tokens / tpr (approximate)", a->data);
+        if (info.nduplicates) cli_warn("%s: %zu run(s) listed twice, kept once", a->data, info.nduplicates);
+    }
+    for (size_t k = 0; k < a->nwhere; k++) {
+        const char *eq = strchr(a->where[k], '=');
+        char col[256];
+        snprintf(col, sizeof col, "%.*s", (int)(eq - a->where[k]), a->where[k]);
+        double v;
+        int rc = cli_parse_double("--where", eq + 1, &v);
+        size_t j = 0;
+        if (!rc && sc_table_require_num(t, col, &j, &err) != SC_OK) rc = cli_report(&err);
+        sc_table *f = NULL;
+        if (!rc && sc_table_filter_range(t, col, v, v, &f, &err) != SC_OK) rc = cli_report(&err);
+        sc_table_free(t);
+        t = f;
+        if (rc) return rc;
+    }
+    *out = t;
+    return 0;
+}
+
 int cmd_fit(int argc, char **argv)
 {
     fit_args a;
@@ -589,7 +690,8 @@ int cmd_fit(int argc, char **argv)
     sc_error err;
     sc_error_clear(&err);
     sc_table *t = NULL;
-    if (sc_csv_read(a.data, NULL, &t, &err) != SC_OK) return cli_report(&err);
+    rc = load_table(&a, &t);
+    if (rc) return rc;
     fit_data d;
     rc = load_points(&a, law, t, &d);
     sc_table_free(t);
