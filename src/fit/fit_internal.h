@@ -31,6 +31,12 @@ typedef struct sc_law_fast {
     int (*objective)(const double *z, const double *ctx, const double *xp, const double *yf,
                      const double *w, size_t n, sc_loss loss, double delta, double *value,
                      double *grad, double *buf);
+    /* Optional: the objective, its gradient and its Hessian (p x p, row-major, full) with
+     * respect to z, in one pass; returns 0 (writing nothing) when it cannot evaluate at z. With
+     * it, Huber fits use the damped Newton solver instead of BFGS. */
+    int (*hessian)(const double *z, const double *ctx, const double *xp, const double *yf,
+                   const double *w, size_t n, sc_loss loss, double delta, double *value,
+                   double *grad, double *hess);
 } sc_law_fast;
 
 /* The fast path of law, or NULL (src/laws/registry.c). */

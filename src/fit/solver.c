@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_multimin.h>
 
@@ -109,6 +111,10 @@ struct sc_solver {
     /* Huber: BFGS */
     gsl_multimin_fdfminimizer *mm;
     gsl_vector *x0;
+    /* Huber with a law's Hessian: damped Newton (current point, trial point, 5 x 5 system) */
+    double *nz, *ng, *nh, *tz, *tg, *th;
+    gsl_matrix *na;
+    gsl_vector *nstep, *nrhs;
     double *buf;
     double *zc, *gc, fc; /* last point evaluated, its gradient and loss */
     int cache_ok;
@@ -124,6 +130,15 @@ void sc_solver_free(sc_solver *s)
     if (s == NULL) return;
     if (s->mm) gsl_multimin_fdfminimizer_free(s->mm);
     if (s->x0) gsl_vector_free(s->x0);
+    if (s->na) gsl_matrix_free(s->na);
+    if (s->nstep) gsl_vector_free(s->nstep);
+    if (s->nrhs) gsl_vector_free(s->nrhs);
+    free(s->nz);
+    free(s->ng);
+    free(s->nh);
+    free(s->tz);
+    free(s->tg);
+    free(s->th);
     if (s->lm) gsl_multifit_nlinear_free(s->lm);
     if (s->wv) gsl_vector_free(s->wv);
     free(s->buf);
@@ -168,7 +183,19 @@ sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out)
         goto oom;
     if (loss == SC_LOSS_HUBER) {
         s->mm = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, p);
-        if (s->mm == NULL) goto oom;
+        s->nz = sc_malloc_array(p, sizeof(double));
+        s->ng = sc_malloc_array(p, sizeof(double));
+        s->nh = sc_malloc_array(p * p, sizeof(double));
+        s->tz = sc_malloc_array(p, sizeof(double));
+        s->tg = sc_malloc_array(p, sizeof(double));
+        s->th = sc_malloc_array(p * p, sizeof(double));
+        s->na = gsl_matrix_alloc(p, p);
+        s->nstep = gsl_vector_alloc(p);
+        s->nrhs = gsl_vector_alloc(p);
+        if (s->mm == NULL || s->nz == NULL || s->ng == NULL || s->nh == NULL || s->tz == NULL ||
+            s->tg == NULL || s->th == NULL || s->na == NULL || s->nstep == NULL ||
+            s->nrhs == NULL)
+            goto oom;
     } else if (lm_size(s, n) != SC_OK) {
         goto oom;
     }
@@ -335,6 +362,218 @@ static sc_status run_bfgs(sc_solver *s, const sc_problem *pb, const double *thet
     return SC_OK;
 }
 
+
+/* ---- Huber with the law's Hessian: trust-region Newton ----
+ *
+ * Each iteration minimises the quadratic model m(step) = f + g.step + step.H.step / 2 (g and H
+ * the exact gradient and Hessian of the objective in the internal parameters) within the ball
+ * |step| <= radius: step = -(H + mu I)^-1 g with mu >= 0, mu = 0 when Newton's step is inside
+ * the ball, else mu such that |step| is about the radius, found by the Newton iteration on
+ * 1/|step(mu)| of Nocedal and Wright (2006, "Numerical Optimization", 2nd ed., Algorithm 4.3),
+ * with Cholesky factorisations of the 5 x 5 matrix (gsl_linalg_cholesky) and bisection when a
+ * trial mu leaves H + mu I indefinite. The step is taken when the loss decreases by at least
+ * a share SC_TR_ETA of the decrease the model predicts (their Algorithm 4.1), and the radius
+ * shrinks to a quarter of the step when that ratio is below 1/4 and doubles (up to
+ * SC_TR_RADIUS_MAX) when it is above 3/4 at the boundary. */
+#ifdef SC_TUNE
+#include <stdlib.h>
+#define TUNE(name, def) (getenv(name) ? atof(getenv(name)) : (def))
+#define SC_TR_RADIUS0 TUNE("R0", 0.1)
+#define SC_TR_RADIUS_MAX TUNE("RMAX", 100.0)
+#define SC_TR_ETA TUNE("ETA", 1e-4)
+#define SC_TR_FLAT_ITERS ((int)TUNE("FLAT", 2))
+#define SC_TR_SHRINK TUNE("SHRINK", 0.25)
+#define SC_TR_GROW TUNE("GROW", 2.0)
+#define SC_TR_GOOD TUNE("GOOD", 0.75)
+#else
+#define SC_TR_RADIUS0 0.1       /* first radius, parameter units (as BFGS's first step) */
+#define SC_TR_RADIUS_MAX 100.0
+#define SC_TR_ETA 1e-4
+#define SC_TR_FLAT_ITERS 2
+#define SC_TR_SHRINK 0.25
+#define SC_TR_GROW 2.0
+#define SC_TR_GOOD 0.75
+#endif
+#define SC_TR_SUBITER 20         /* Newton/bisection steps on mu per iteration at most */
+
+static int newton_eval(const sc_problem *pb, const double *z, double *f, double *g, double *H)
+{
+    const size_t p = pb->p;
+    if (!pb->fast->hessian(z, pb->ctx, pb->xp, pb->yf, pb->w, pb->n, pb->loss, pb->delta, f, g,
+                           H))
+        return 0;
+    return isfinite(*f) && all_finite(g, p) && all_finite(H, p * p);
+}
+
+/* Factorises H + mu I into s->na (Cholesky) and solves for step = -(H + mu I)^-1 g into
+ * s->nstep. Returns 0 when H + mu I is not positive definite. */
+static int tr_solve(sc_solver *s, const double *H, const double *g, double mu)
+{
+    const size_t p = s->p, tda = s->na->tda;
+    for (size_t i = 0; i < p; i++) {
+        for (size_t j = 0; j < p; j++) s->na->data[i * tda + j] = H[i * p + j];
+        s->na->data[i * tda + i] += mu;
+        s->nrhs->data[i] = -g[i];
+    }
+    return gsl_linalg_cholesky_decomp1(s->na) == GSL_SUCCESS &&
+           gsl_linalg_cholesky_solve(s->na, s->nrhs, s->nstep) == GSL_SUCCESS &&
+           all_finite(s->nstep->data, p);
+}
+
+static double norm2(const double *v, size_t p)
+{
+    double t = 0.0;
+    for (size_t j = 0; j < p; j++) t += v[j] * v[j];
+    return sqrt(t);
+}
+
+/* The step of the trust-region subproblem into s->nstep; returns its length, or -1 when no
+ * positive definite H + mu I was found. */
+static double tr_step(sc_solver *s, const double *H, const double *g, double radius)
+{
+    const size_t p = s->p;
+    /* Lower bound for mu: H + mu I is positive definite for mu above minus the smallest
+     * Gershgorin bound of H's eigenvalues. */
+    double gersh = INFINITY, hmax = 0.0;
+    for (size_t i = 0; i < p; i++) {
+        double off = 0.0;
+        for (size_t j = 0; j < p; j++)
+            if (j != i) off += fabs(H[i * p + j]);
+        gersh = fmin(gersh, H[i * p + i] - off);
+        hmax = fmax(hmax, fabs(H[i * p + i]) + off);
+    }
+    double lo = 0.0; /* H + lo I known (or assumed) not to be positive definite, or lo = 0 */
+    double hi = gersh < 0 ? -gersh * (1.0 + 1e-12) + DBL_MIN : 0.0; /* positive definite */
+    double mu = 0.0, len = -1.0, best = -1.0;
+    int have = 0;
+    if (tr_solve(s, H, g, 0.0)) {
+        len = norm2(s->nstep->data, p);
+        if (len <= radius) return len;
+        have = 1;
+    } else {
+        /* Not positive definite at mu = 0: start from the Gershgorin bound. */
+        mu = hi > 0 ? hi : DBL_MIN + 1e-12 * hmax;
+        if (!tr_solve(s, H, g, mu)) return -1.0;
+        len = norm2(s->nstep->data, p);
+        have = 1;
+    }
+    (void)have;
+    for (int k = 0; k < SC_TR_SUBITER; k++) {
+        best = len;
+        if (fabs(len - radius) <= 0.1 * radius) break;
+        if (len < radius && mu <= lo) break;
+        /* Newton step on 1/|step(mu)| = 1/radius: mu += (|p| / |q|)^2 (|p| - radius) / radius
+         * with L q = p (L the Cholesky factor). */
+        gsl_vector_memcpy(s->nrhs, s->nstep);
+        gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, s->na, s->nrhs);
+        const double qn = norm2(s->nrhs->data, p);
+        double next = mu + (len / qn) * (len / qn) * (len - radius) / radius;
+        if (len > radius) lo = mu; /* need more damping than mu */
+        if (!(next > lo)) next = 0.5 * (lo + mu > lo ? lo + mu : 2 * lo + DBL_MIN);
+        if (!tr_solve(s, H, g, next)) {
+            /* Indefinite: the answer lies above next. */
+            lo = next;
+            next = mu > lo ? 0.5 * (lo + mu) : 2.0 * lo + DBL_MIN;
+            if (!tr_solve(s, H, g, next)) {
+                if (!tr_solve(s, H, g, mu)) return -1.0;
+                best = norm2(s->nstep->data, p);
+                break;
+            }
+        }
+        mu = next;
+        len = norm2(s->nstep->data, p);
+        best = len;
+    }
+    /* Still too long (iteration cap): shorten along the same direction. */
+    if (best > radius) {
+        for (size_t j = 0; j < p; j++) s->nstep->data[j] *= radius / best;
+        best = radius;
+    }
+    return best;
+}
+
+static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *theta0,
+                            size_t max_iter, double tol, double *theta, sc_start_out *out)
+{
+    const size_t p = pb->p;
+    double *z = s->nz, *g = s->ng, *H = s->nh, *zt = s->tz, *gt = s->tg, *Ht = s->th;
+    double f, ft;
+    to_internal(pb, theta0, z);
+    out->iterations = 0;
+    /* Outside the range where the law's Hessian is exact (or at a NaN start): BFGS, which falls
+     * back on the Jacobian. */
+    if (!newton_eval(pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
+    double radius = SC_TR_RADIUS0;
+    /* Stopping rules as for BFGS: scaled gradient below tol * loss; a relative loss decrease
+     * below ftol on SC_TR_FLAT_ITERS accepted steps in a row; or a radius so small that the
+     * step no longer changes the parameters (a numerical minimum). */
+    const double ftol = SC_FTOL_SHARE * tol;
+    int flat = 0;
+    size_t it = 0;
+    const char *why = NULL;
+    sc_status code = SC_OK;
+    for (;;) {
+        if (scaled_gradient(g, z, p) <= tol * fmax(f, DBL_MIN)) {
+            why = "converged: gradient below tolerance";
+            break;
+        }
+        if (radius <= DBL_EPSILON * (1.0 + norm2(z, p))) {
+            why = "converged: no decrease within the smallest trust region";
+            break;
+        }
+        if (it >= max_iter) {
+            code = SC_ENOCONV;
+            why = "maximum number of iterations reached";
+            break;
+        }
+        it++;
+        const double len = tr_step(s, H, g, radius);
+        if (!(len >= 0)) {
+            code = SC_ENUMERIC;
+            why = "no positive definite damped Hessian";
+            break;
+        }
+        const double *step = s->nstep->data;
+        /* Predicted decrease -(g.step + step.H.step / 2). */
+        double gs = 0.0, sHs = 0.0;
+        for (size_t i = 0; i < p; i++) {
+            gs += g[i] * step[i];
+            double hs = 0.0;
+            for (size_t j = 0; j < p; j++) hs += H[i * p + j] * step[j];
+            sHs += step[i] * hs;
+            zt[i] = z[i] + step[i];
+        }
+        const double pred = -(gs + 0.5 * sHs);
+        const int ok = newton_eval(pb, zt, &ft, gt, Ht);
+        const double rho = ok && pred > 0 ? (f - ft) / pred : (ok && ft < f ? 1.0 : -1.0);
+#ifdef SC_TRACE
+        fprintf(stderr, "it %zu f %.12e ft %.12e pred %.3e rho %.3f radius %.3e len %.3e |g| %.3e z %.4f %.4f %.4f %.4f %.4f\n", it, f, ft, pred, rho, radius, len, scaled_gradient(g, z, p), z[0], z[1], z[2], z[3], z[4]);
+#endif
+        if (rho < 0.25)
+            radius = SC_TR_SHRINK * len;
+        else if (rho > SC_TR_GOOD && len >= 0.99 * radius)
+            radius = fmin(SC_TR_GROW * radius, SC_TR_RADIUS_MAX);
+        if (rho > SC_TR_ETA && ft < f) {
+            flat = (f - ft <= ftol * fabs(f)) ? flat + 1 : 0;
+            f = ft;
+            memcpy(z, zt, p * sizeof(double));
+            memcpy(g, gt, p * sizeof(double));
+            memcpy(H, Ht, p * p * sizeof(double));
+            if (flat >= SC_TR_FLAT_ITERS) {
+                why = "converged: relative loss change below tolerance";
+                break;
+            }
+        }
+    }
+    from_internal(pb, z, theta);
+    out->loss = f;
+    out->iterations = it;
+    out->code = code;
+    out->converged = code == SC_OK;
+    snprintf(out->reason, sizeof out->reason, "%s", why);
+    return SC_OK;
+}
+
 /* ---- Least squares: Levenberg-Marquardt. GSL residuals are f_i = model_i - y_i. ---- */
 
 static int lm_f(const gsl_vector *v, void *params, gsl_vector *fv)
@@ -450,6 +689,8 @@ sc_status sc_solver_run(sc_solver *s, const sc_problem *pb, const double *theta0
     s->cache_ok = 0;
     if (pb->loss == SC_LOSS_HUBER) {
         if (s->mm == NULL) return SC_EINVAL;
+        if (pb->fast != NULL && pb->fast->hessian != NULL)
+            return run_newton(s, pb, theta0, max_iter, tol, theta, out);
         return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
     }
     return run_lm(s, pb, theta0, max_iter, tol, theta, out);
