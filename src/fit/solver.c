@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * One start of the local optimiser on a prepared problem: Levenberg-Marquardt
- * (gsl_multifit_nlinear) for least squares, BFGS (gsl_multimin vector_bfgs2) for the sum of
- * Huber losses. Workspaces are sized once and reused for every start run by a thread. */
+ * (gsl_multifit_nlinear) for least squares; for the sum of Huber losses a damped Newton method
+ * when the law's fast path gives the Hessian, else BFGS (gsl_multimin vector_bfgs2). Workspaces are sized once and reused for every start run by a thread. */
 #include "fit/fit_internal.h"
 
 #include <float.h>
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_multimin.h>
@@ -363,38 +362,26 @@ static sc_status run_bfgs(sc_solver *s, const sc_problem *pb, const double *thet
 }
 
 
-/* ---- Huber with the law's Hessian: trust-region Newton ----
+/* ---- Huber with the law's Hessian: damped Newton ----
  *
- * Each iteration minimises the quadratic model m(step) = f + g.step + step.H.step / 2 (g and H
- * the exact gradient and Hessian of the objective in the internal parameters) within the ball
- * |step| <= radius: step = -(H + mu I)^-1 g with mu >= 0, mu = 0 when Newton's step is inside
- * the ball, else mu such that |step| is about the radius, found by the Newton iteration on
- * 1/|step(mu)| of Nocedal and Wright (2006, "Numerical Optimization", 2nd ed., Algorithm 4.3),
- * with Cholesky factorisations of the 5 x 5 matrix (gsl_linalg_cholesky) and bisection when a
- * trial mu leaves H + mu I indefinite. The step is taken when the loss decreases by at least
- * a share SC_TR_ETA of the decrease the model predicts (their Algorithm 4.1), and the radius
- * shrinks to a quarter of the step when that ratio is below 1/4 and doubles (up to
- * SC_TR_RADIUS_MAX) when it is above 3/4 at the boundary. */
-#ifdef SC_TUNE
-#include <stdlib.h>
-#define TUNE(name, def) (getenv(name) ? atof(getenv(name)) : (def))
-#define SC_TR_RADIUS0 TUNE("R0", 0.1)
-#define SC_TR_RADIUS_MAX TUNE("RMAX", 100.0)
-#define SC_TR_ETA TUNE("ETA", 1e-4)
-#define SC_TR_FLAT_ITERS ((int)TUNE("FLAT", 2))
-#define SC_TR_SHRINK TUNE("SHRINK", 0.25)
-#define SC_TR_GROW TUNE("GROW", 2.0)
-#define SC_TR_GOOD TUNE("GOOD", 0.75)
-#else
-#define SC_TR_RADIUS0 0.1       /* first radius, parameter units (as BFGS's first step) */
-#define SC_TR_RADIUS_MAX 100.0
-#define SC_TR_ETA 1e-4
-#define SC_TR_FLAT_ITERS 2
-#define SC_TR_SHRINK 0.25
-#define SC_TR_GROW 2.0
-#define SC_TR_GOOD 0.75
-#endif
-#define SC_TR_SUBITER 20         /* Newton/bisection steps on mu per iteration at most */
+ * Each iteration solves (H + mu I) step = -g, with g and H the exact gradient and Hessian of
+ * the objective in the internal parameters, by Cholesky factorisation of the p x p matrix
+ * (gsl_linalg_cholesky_decomp1), and takes the step when it lowers the loss. The damping mu
+ * follows the gain ratio rho = (actual decrease) / (decrease predicted by the quadratic model
+ * f + g.step + step.H.step / 2) with Nielsen's update (Madsen, Nielsen and Tingleff 2004,
+ * "Methods for Non-Linear Least Squares Problems", 2nd ed., eq. 2.21 and Algorithm 3.16, there
+ * for Levenberg-Marquardt; the same rule damps Newton's method, their sec. 2.4): after a
+ * successful step mu *= max(1/3, 1 - (2 rho - 1)^3) and nu = 2; after a failed one (loss not
+ * lower, or H + mu I not positive definite) mu *= nu and nu *= 2. A small mu gives Newton's
+ * step (fast convergence near a minimum), a large one a short step along -g, which also copes
+ * with the indefinite Hessians met far from the optimum. The first mu is the larger of
+ * SC_NEWTON_TAU max |H_jj| (their eq. 3.14) and |g| / SC_NEWTON_STEP0, which keeps the first
+ * step shorter than about SC_NEWTON_STEP0 (far from the data the Hessian is nearly zero and an
+ * undamped step would be huge). */
+#define SC_NEWTON_TAU 1e-3
+#define SC_NEWTON_STEP0 0.1     /* parameter units (as BFGS's first trial step) */
+#define SC_NEWTON_MU_MAX 1e16   /* mu relative to its scale at which no step lowers the loss */
+#define SC_NEWTON_FLAT_ITERS 2
 
 static int newton_eval(const sc_problem *pb, const double *z, double *f, double *g, double *H)
 {
@@ -405,9 +392,8 @@ static int newton_eval(const sc_problem *pb, const double *z, double *f, double 
     return isfinite(*f) && all_finite(g, p) && all_finite(H, p * p);
 }
 
-/* Factorises H + mu I into s->na (Cholesky) and solves for step = -(H + mu I)^-1 g into
- * s->nstep. Returns 0 when H + mu I is not positive definite. */
-static int tr_solve(sc_solver *s, const double *H, const double *g, double mu)
+/* step = -(H + mu I)^-1 g into s->nstep; 0 when H + mu I is not positive definite. */
+static int newton_solve(sc_solver *s, const double *H, const double *g, double mu)
 {
     const size_t p = s->p, tda = s->na->tda;
     for (size_t i = 0; i < p; i++) {
@@ -418,78 +404,6 @@ static int tr_solve(sc_solver *s, const double *H, const double *g, double mu)
     return gsl_linalg_cholesky_decomp1(s->na) == GSL_SUCCESS &&
            gsl_linalg_cholesky_solve(s->na, s->nrhs, s->nstep) == GSL_SUCCESS &&
            all_finite(s->nstep->data, p);
-}
-
-static double norm2(const double *v, size_t p)
-{
-    double t = 0.0;
-    for (size_t j = 0; j < p; j++) t += v[j] * v[j];
-    return sqrt(t);
-}
-
-/* The step of the trust-region subproblem into s->nstep; returns its length, or -1 when no
- * positive definite H + mu I was found. */
-static double tr_step(sc_solver *s, const double *H, const double *g, double radius)
-{
-    const size_t p = s->p;
-    /* Lower bound for mu: H + mu I is positive definite for mu above minus the smallest
-     * Gershgorin bound of H's eigenvalues. */
-    double gersh = INFINITY, hmax = 0.0;
-    for (size_t i = 0; i < p; i++) {
-        double off = 0.0;
-        for (size_t j = 0; j < p; j++)
-            if (j != i) off += fabs(H[i * p + j]);
-        gersh = fmin(gersh, H[i * p + i] - off);
-        hmax = fmax(hmax, fabs(H[i * p + i]) + off);
-    }
-    double lo = 0.0; /* H + lo I known (or assumed) not to be positive definite, or lo = 0 */
-    double hi = gersh < 0 ? -gersh * (1.0 + 1e-12) + DBL_MIN : 0.0; /* positive definite */
-    double mu = 0.0, len = -1.0, best = -1.0;
-    int have = 0;
-    if (tr_solve(s, H, g, 0.0)) {
-        len = norm2(s->nstep->data, p);
-        if (len <= radius) return len;
-        have = 1;
-    } else {
-        /* Not positive definite at mu = 0: start from the Gershgorin bound. */
-        mu = hi > 0 ? hi : DBL_MIN + 1e-12 * hmax;
-        if (!tr_solve(s, H, g, mu)) return -1.0;
-        len = norm2(s->nstep->data, p);
-        have = 1;
-    }
-    (void)have;
-    for (int k = 0; k < SC_TR_SUBITER; k++) {
-        best = len;
-        if (fabs(len - radius) <= 0.1 * radius) break;
-        if (len < radius && mu <= lo) break;
-        /* Newton step on 1/|step(mu)| = 1/radius: mu += (|p| / |q|)^2 (|p| - radius) / radius
-         * with L q = p (L the Cholesky factor). */
-        gsl_vector_memcpy(s->nrhs, s->nstep);
-        gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, s->na, s->nrhs);
-        const double qn = norm2(s->nrhs->data, p);
-        double next = mu + (len / qn) * (len / qn) * (len - radius) / radius;
-        if (len > radius) lo = mu; /* need more damping than mu */
-        if (!(next > lo)) next = 0.5 * (lo + mu > lo ? lo + mu : 2 * lo + DBL_MIN);
-        if (!tr_solve(s, H, g, next)) {
-            /* Indefinite: the answer lies above next. */
-            lo = next;
-            next = mu > lo ? 0.5 * (lo + mu) : 2.0 * lo + DBL_MIN;
-            if (!tr_solve(s, H, g, next)) {
-                if (!tr_solve(s, H, g, mu)) return -1.0;
-                best = norm2(s->nstep->data, p);
-                break;
-            }
-        }
-        mu = next;
-        len = norm2(s->nstep->data, p);
-        best = len;
-    }
-    /* Still too long (iteration cap): shorten along the same direction. */
-    if (best > radius) {
-        for (size_t j = 0; j < p; j++) s->nstep->data[j] *= radius / best;
-        best = radius;
-    }
-    return best;
 }
 
 static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *theta0,
@@ -503,10 +417,17 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
     /* Outside the range where the law's Hessian is exact (or at a NaN start): BFGS, which falls
      * back on the Jacobian. */
     if (!newton_eval(pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
-    double radius = SC_TR_RADIUS0;
+    double scale = 0.0, gn = 0.0;
+    for (size_t j = 0; j < p; j++) {
+        scale = fmax(scale, fabs(H[j * p + j]));
+        gn += g[j] * g[j];
+    }
+    if (!(scale > 0)) scale = 1.0;
+    double mu = fmax(SC_NEWTON_TAU * scale, sqrt(gn) / SC_NEWTON_STEP0), nu = 2.0;
     /* Stopping rules as for BFGS: scaled gradient below tol * loss; a relative loss decrease
-     * below ftol on SC_TR_FLAT_ITERS accepted steps in a row; or a radius so small that the
-     * step no longer changes the parameters (a numerical minimum). */
+     * below ftol on SC_NEWTON_FLAT_ITERS accepted steps in a row; or no step lowers the loss
+     * even with the largest damping (a numerical minimum). Iterations count the steps tried
+     * (one objective evaluation each). */
     const double ftol = SC_FTOL_SHARE * tol;
     int flat = 0;
     size_t it = 0;
@@ -517,8 +438,8 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
             why = "converged: gradient below tolerance";
             break;
         }
-        if (radius <= DBL_EPSILON * (1.0 + norm2(z, p))) {
-            why = "converged: no decrease within the smallest trust region";
+        if (mu > SC_NEWTON_MU_MAX * scale) {
+            why = "converged: no decrease along the damped Newton step";
             break;
         }
         if (it >= max_iter) {
@@ -526,15 +447,15 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
             why = "maximum number of iterations reached";
             break;
         }
-        it++;
-        const double len = tr_step(s, H, g, radius);
-        if (!(len >= 0)) {
-            code = SC_ENUMERIC;
-            why = "no positive definite damped Hessian";
-            break;
+        if (!newton_solve(s, H, g, mu)) {
+            mu *= nu;
+            nu *= 2.0;
+            continue;
         }
+        it++;
         const double *step = s->nstep->data;
-        /* Predicted decrease -(g.step + step.H.step / 2). */
+        /* Predicted decrease -(g.step + step.H.step / 2), positive for H + mu I positive
+         * definite. */
         double gs = 0.0, sHs = 0.0;
         for (size_t i = 0; i < p; i++) {
             gs += g[i] * step[i];
@@ -544,25 +465,23 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
             zt[i] = z[i] + step[i];
         }
         const double pred = -(gs + 0.5 * sHs);
-        const int ok = newton_eval(pb, zt, &ft, gt, Ht);
-        const double rho = ok && pred > 0 ? (f - ft) / pred : (ok && ft < f ? 1.0 : -1.0);
-#ifdef SC_TRACE
-        fprintf(stderr, "it %zu f %.12e ft %.12e pred %.3e rho %.3f radius %.3e len %.3e |g| %.3e z %.4f %.4f %.4f %.4f %.4f\n", it, f, ft, pred, rho, radius, len, scaled_gradient(g, z, p), z[0], z[1], z[2], z[3], z[4]);
-#endif
-        if (rho < 0.25)
-            radius = SC_TR_SHRINK * len;
-        else if (rho > SC_TR_GOOD && len >= 0.99 * radius)
-            radius = fmin(SC_TR_GROW * radius, SC_TR_RADIUS_MAX);
-        if (rho > SC_TR_ETA && ft < f) {
+        if (newton_eval(pb, zt, &ft, gt, Ht) && ft < f) {
+            const double rho = pred > 0 ? (f - ft) / pred : 0.0;
+            const double c = 2.0 * rho - 1.0;
+            mu *= fmax(1.0 / 3.0, 1.0 - c * c * c);
+            nu = 2.0;
             flat = (f - ft <= ftol * fabs(f)) ? flat + 1 : 0;
             f = ft;
             memcpy(z, zt, p * sizeof(double));
             memcpy(g, gt, p * sizeof(double));
             memcpy(H, Ht, p * p * sizeof(double));
-            if (flat >= SC_TR_FLAT_ITERS) {
+            if (flat >= SC_NEWTON_FLAT_ITERS) {
                 why = "converged: relative loss change below tolerance";
                 break;
             }
+        } else {
+            mu *= nu;
+            nu *= 2.0;
         }
     }
     from_internal(pb, z, theta);
