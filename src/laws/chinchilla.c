@@ -118,10 +118,13 @@ static inline double model(double z0, double z1, double alpha, double beta, doub
     return sc_fast_log(*L);
 }
 
-/* On x86-64 an AVX2 version is compiled as well and chosen at load time when the processor has
- * it (GCC function multiversioning); both compute the same numbers (no fused multiply-add). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define SC_CLONES __attribute__((target_clones("avx2", "default")))
+/* On x86-64 AVX-512 and AVX2 versions are compiled as well and the widest the processor has is
+ * chosen at load time (GCC function multiversioning); all compute the same numbers (no fused
+ * multiply-add; sums in a fixed order). */
+#if defined(SC_CLONES)
+/* given on the command line (e.g. empty, to compare the variants) */
+#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SC_CLONES
 #endif
