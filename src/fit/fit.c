@@ -319,10 +319,12 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     if ((size_t)nthreads > ns) nthreads = (int)ns;
     if (nthreads < 1) nthreads = 1;
     /* With many Huber starts and the default tolerance, the search runs in two phases: every
-     * start to the screening tolerance (relative loss changes of 1e-6, about where L-BFGS-B
-     * stops by default), then the best few to the full tolerance. */
+     * start to the screening tolerance (BFGS: relative loss changes of 1e-6, about where
+     * L-BFGS-B stops by default; damped Newton: 1e-4, see fit_internal.h), then the best few
+     * to the full tolerance. */
     const int screen = opts.loss == SC_LOSS_HUBER && opts.tol <= 0 && ns > SC_POLISH;
-    const double tol1 = screen ? SC_SCREEN_TOL : tol;
+    const int newton = pb.fast != NULL && pb.fast->hessian != NULL;
+    const double tol1 = screen ? (newton ? SC_SCREEN_TOL_NEWTON : SC_SCREEN_TOL) : tol;
     int oom = 0;
 #pragma omp parallel num_threads(nthreads) reduction(| : oom)
     {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * One start of the local optimiser on a prepared problem: Levenberg-Marquardt
- * (gsl_multifit_nlinear) for least squares, BFGS (gsl_multimin vector_bfgs2) for the sum of
- * Huber losses. Workspaces are sized once and reused for every start run by a thread. */
+ * (gsl_multifit_nlinear) for least squares; for the sum of Huber losses a damped Newton method
+ * when the law's fast path gives the Hessian, else BFGS (gsl_multimin vector_bfgs2). Workspaces are sized once and reused for every start run by a thread. */
 #include "fit/fit_internal.h"
 
 #include <float.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_multimin.h>
 
@@ -109,6 +110,10 @@ struct sc_solver {
     /* Huber: BFGS */
     gsl_multimin_fdfminimizer *mm;
     gsl_vector *x0;
+    /* Huber with a law's Hessian: damped Newton (current point, trial point, 5 x 5 system) */
+    double *nz, *ng, *nh, *tz, *tg, *th;
+    gsl_matrix *na;
+    gsl_vector *nstep, *nrhs;
     double *buf;
     double *zc, *gc, fc; /* last point evaluated, its gradient and loss */
     int cache_ok;
@@ -124,6 +129,15 @@ void sc_solver_free(sc_solver *s)
     if (s == NULL) return;
     if (s->mm) gsl_multimin_fdfminimizer_free(s->mm);
     if (s->x0) gsl_vector_free(s->x0);
+    if (s->na) gsl_matrix_free(s->na);
+    if (s->nstep) gsl_vector_free(s->nstep);
+    if (s->nrhs) gsl_vector_free(s->nrhs);
+    free(s->nz);
+    free(s->ng);
+    free(s->nh);
+    free(s->tz);
+    free(s->tg);
+    free(s->th);
     if (s->lm) gsl_multifit_nlinear_free(s->lm);
     if (s->wv) gsl_vector_free(s->wv);
     free(s->buf);
@@ -168,7 +182,19 @@ sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out)
         goto oom;
     if (loss == SC_LOSS_HUBER) {
         s->mm = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, p);
-        if (s->mm == NULL) goto oom;
+        s->nz = sc_malloc_array(p, sizeof(double));
+        s->ng = sc_malloc_array(p, sizeof(double));
+        s->nh = sc_malloc_array(p * p, sizeof(double));
+        s->tz = sc_malloc_array(p, sizeof(double));
+        s->tg = sc_malloc_array(p, sizeof(double));
+        s->th = sc_malloc_array(p * p, sizeof(double));
+        s->na = gsl_matrix_alloc(p, p);
+        s->nstep = gsl_vector_alloc(p);
+        s->nrhs = gsl_vector_alloc(p);
+        if (s->mm == NULL || s->nz == NULL || s->ng == NULL || s->nh == NULL || s->tz == NULL ||
+            s->tg == NULL || s->th == NULL || s->na == NULL || s->nstep == NULL ||
+            s->nrhs == NULL)
+            goto oom;
     } else if (lm_size(s, n) != SC_OK) {
         goto oom;
     }
@@ -335,6 +361,138 @@ static sc_status run_bfgs(sc_solver *s, const sc_problem *pb, const double *thet
     return SC_OK;
 }
 
+
+/* ---- Huber with the law's Hessian: damped Newton ----
+ *
+ * Each iteration solves (H + mu I) step = -g, with g and H the exact gradient and Hessian of
+ * the objective in the internal parameters, by Cholesky factorisation of the p x p matrix
+ * (gsl_linalg_cholesky_decomp1), and takes the step when it lowers the loss. The damping mu
+ * follows the gain ratio rho = (actual decrease) / (decrease predicted by the quadratic model
+ * f + g.step + step.H.step / 2) with Nielsen's update (Madsen, Nielsen and Tingleff 2004,
+ * "Methods for Non-Linear Least Squares Problems", 2nd ed., eq. 2.21 and Algorithm 3.16, there
+ * for Levenberg-Marquardt; the same rule damps Newton's method, their sec. 2.4): after a
+ * successful step mu *= max(1/3, 1 - (2 rho - 1)^3) and nu = 2; after a failed one (loss not
+ * lower, or H + mu I not positive definite) mu *= nu and nu *= 2. A small mu gives Newton's
+ * step (fast convergence near a minimum), a large one a short step along -g, which also copes
+ * with the indefinite Hessians met far from the optimum. The first mu is the larger of
+ * SC_NEWTON_TAU max |H_jj| (their eq. 3.14) and |g| / SC_NEWTON_STEP0, which keeps the first
+ * step shorter than about SC_NEWTON_STEP0 (far from the data the Hessian is nearly zero and an
+ * undamped step would be huge). */
+#define SC_NEWTON_TAU 1e-3
+#define SC_NEWTON_STEP0 0.1     /* parameter units (as BFGS's first trial step) */
+#define SC_NEWTON_MU_MAX 1e16   /* mu relative to its scale at which no step lowers the loss */
+#define SC_NEWTON_FLAT_ITERS 2
+
+static int newton_eval(const sc_problem *pb, const double *z, double *f, double *g, double *H)
+{
+    const size_t p = pb->p;
+    if (!pb->fast->hessian(z, pb->ctx, pb->xp, pb->yf, pb->w, pb->n, pb->loss, pb->delta, f, g,
+                           H))
+        return 0;
+    return isfinite(*f) && all_finite(g, p) && all_finite(H, p * p);
+}
+
+/* step = -(H + mu I)^-1 g into s->nstep; 0 when H + mu I is not positive definite. */
+static int newton_solve(sc_solver *s, const double *H, const double *g, double mu)
+{
+    const size_t p = s->p, tda = s->na->tda;
+    for (size_t i = 0; i < p; i++) {
+        for (size_t j = 0; j < p; j++) s->na->data[i * tda + j] = H[i * p + j];
+        s->na->data[i * tda + i] += mu;
+        s->nrhs->data[i] = -g[i];
+    }
+    return gsl_linalg_cholesky_decomp1(s->na) == GSL_SUCCESS &&
+           gsl_linalg_cholesky_solve(s->na, s->nrhs, s->nstep) == GSL_SUCCESS &&
+           all_finite(s->nstep->data, p);
+}
+
+static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *theta0,
+                            size_t max_iter, double tol, double *theta, sc_start_out *out)
+{
+    const size_t p = pb->p;
+    double *z = s->nz, *g = s->ng, *H = s->nh, *zt = s->tz, *gt = s->tg, *Ht = s->th;
+    double f, ft;
+    to_internal(pb, theta0, z);
+    out->iterations = 0;
+    /* Outside the range where the law's Hessian is exact (or at a NaN start): BFGS, which falls
+     * back on the Jacobian. */
+    if (!newton_eval(pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
+    double scale = 0.0, gn = 0.0;
+    for (size_t j = 0; j < p; j++) {
+        scale = fmax(scale, fabs(H[j * p + j]));
+        gn += g[j] * g[j];
+    }
+    if (!(scale > 0)) scale = 1.0;
+    double mu = fmax(SC_NEWTON_TAU * scale, sqrt(gn) / SC_NEWTON_STEP0), nu = 2.0;
+    /* Stopping rules as for BFGS: scaled gradient below tol * loss; a relative loss decrease
+     * below ftol on SC_NEWTON_FLAT_ITERS accepted steps in a row; or no step lowers the loss
+     * even with the largest damping (a numerical minimum). Iterations count the steps tried
+     * (one objective evaluation each). */
+    const double ftol = SC_FTOL_SHARE * tol;
+    int flat = 0;
+    size_t it = 0;
+    const char *why = NULL;
+    sc_status code = SC_OK;
+    for (;;) {
+        if (scaled_gradient(g, z, p) <= tol * fmax(f, DBL_MIN)) {
+            why = "converged: gradient below tolerance";
+            break;
+        }
+        if (mu > SC_NEWTON_MU_MAX * scale) {
+            why = "converged: no decrease along the damped Newton step";
+            break;
+        }
+        if (it >= max_iter) {
+            code = SC_ENOCONV;
+            why = "maximum number of iterations reached";
+            break;
+        }
+        if (!newton_solve(s, H, g, mu)) {
+            mu *= nu;
+            nu *= 2.0;
+            continue;
+        }
+        it++;
+        const double *step = s->nstep->data;
+        /* Predicted decrease -(g.step + step.H.step / 2), positive for H + mu I positive
+         * definite. */
+        double gs = 0.0, sHs = 0.0;
+        for (size_t i = 0; i < p; i++) {
+            gs += g[i] * step[i];
+            double hs = 0.0;
+            for (size_t j = 0; j < p; j++) hs += H[i * p + j] * step[j];
+            sHs += step[i] * hs;
+            zt[i] = z[i] + step[i];
+        }
+        const double pred = -(gs + 0.5 * sHs);
+        if (newton_eval(pb, zt, &ft, gt, Ht) && ft < f) {
+            const double rho = pred > 0 ? (f - ft) / pred : 0.0;
+            const double c = 2.0 * rho - 1.0;
+            mu *= fmax(1.0 / 3.0, 1.0 - c * c * c);
+            nu = 2.0;
+            flat = (f - ft <= ftol * fabs(f)) ? flat + 1 : 0;
+            f = ft;
+            memcpy(z, zt, p * sizeof(double));
+            memcpy(g, gt, p * sizeof(double));
+            memcpy(H, Ht, p * p * sizeof(double));
+            if (flat >= SC_NEWTON_FLAT_ITERS) {
+                why = "converged: relative loss change below tolerance";
+                break;
+            }
+        } else {
+            mu *= nu;
+            nu *= 2.0;
+        }
+    }
+    from_internal(pb, z, theta);
+    out->loss = f;
+    out->iterations = it;
+    out->code = code;
+    out->converged = code == SC_OK;
+    snprintf(out->reason, sizeof out->reason, "%s", why);
+    return SC_OK;
+}
+
 /* ---- Least squares: Levenberg-Marquardt. GSL residuals are f_i = model_i - y_i. ---- */
 
 static int lm_f(const gsl_vector *v, void *params, gsl_vector *fv)
@@ -450,6 +608,8 @@ sc_status sc_solver_run(sc_solver *s, const sc_problem *pb, const double *theta0
     s->cache_ok = 0;
     if (pb->loss == SC_LOSS_HUBER) {
         if (s->mm == NULL) return SC_EINVAL;
+        if (pb->fast != NULL && pb->fast->hessian != NULL)
+            return run_newton(s, pb, theta0, max_iter, tol, theta, out);
         return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
     }
     return run_lm(s, pb, theta0, max_iter, tol, theta, out);

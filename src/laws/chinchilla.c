@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const param_names[] = {"a", "b", "e", "alpha", "beta"};
 static const char *const shown_names[] = {"A", "B", "E", "alpha", "beta"};
@@ -117,10 +118,13 @@ static inline double model(double z0, double z1, double alpha, double beta, doub
     return sc_fast_log(*L);
 }
 
-/* On x86-64 an AVX2 version is compiled as well and chosen at load time when the processor has
- * it (GCC function multiversioning); both compute the same numbers (no fused multiply-add). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define SC_CLONES __attribute__((target_clones("avx2", "default")))
+/* On x86-64 AVX-512 and AVX2 versions are compiled as well and the widest the processor has is
+ * chosen at load time (GCC function multiversioning); all compute the same numbers (no fused
+ * multiply-add; sums in a fixed order). */
+#if defined(SC_CLONES)
+/* given on the command line (e.g. empty, to compare the variants) */
+#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SC_CLONES
 #endif
@@ -202,6 +206,166 @@ static int objective(const double *z, const double *ctx, const double *xp, const
         grad[3] = g3;
         grad[4] = g4;
     }
+    return 1;
+}
+
+#define SC_LANES 4 /* SC_CHUNK is a multiple */
+
+/* Per point of objective_hessian: psi s and the entries of M (see there). */
+static inline void hess_terms(double psi, double dpsi, double t1, double t2, double E, double L,
+                              size_t i, double *q1, double *q2, double *q3, double *m11,
+                              double *m12, double *m13, double *m22, double *m23, double *m33)
+{
+    const double inv = 1.0 / L;
+    const double s1 = t1 * inv, s2 = t2 * inv, s3 = E * inv;
+    const double k = dpsi + psi;
+    q1[i] = psi * s1;
+    q2[i] = psi * s2;
+    q3[i] = psi * s3;
+    m11[i] = (k * s1 - psi) * s1;
+    m12[i] = k * s1 * s2;
+    m13[i] = k * s1 * s3;
+    m22[i] = (k * s2 - psi) * s2;
+    m23[i] = k * s2 * s3;
+    m33[i] = (k * s3 - psi) * s3;
+}
+
+/* Loss, gradient and Hessian with respect to z in one pass, for the damped Newton solver of the
+ * engine. With s = (t1, t2, E) / L the softmax weights of the log-sum-exp, the model
+ * f = LSE(u), u = A z (A is 3 x 5: u1 = z0 - alpha x1, u2 = z1 - beta x2, u3 = e), has
+ *     grad f = A^T s,   Hess f = A^T (diag(s) - s s^T) A
+ * (the derivatives of log-sum-exp, e.g. Boyd and Vandenberghe 2004, "Convex Optimization",
+ * sec. 3.1.5). For loss = sum w rho(r), r = y - f, psi = rho', psi' = rho'':
+ *     grad = -sum w psi grad f,
+ *     Hess = sum w (psi' grad f grad f^T - psi Hess f) = sum w A^T M A,
+ *     M = (psi' + psi) s s^T - psi diag(s)   (3 x 3).
+ * Huber: psi = clamp(r, -delta, delta), psi' = 1 inside (|r| < delta), 0 outside (the loss is
+ * piecewise quadratic/linear in r, so this is its exact Hessian away from |r| = delta); least
+ * squares: psi = 2 r, psi' = 2. hess is the full symmetric 5 x 5 matrix, row-major. Same range
+ * guard as objective(); returns 0 (writing nothing) outside it. */
+SC_CLONES
+static int objective_hessian(const double *z, const double *ctx, const double *xp,
+                             const double *yf, const double *w, size_t n, sc_loss loss,
+                             double delta, double *value, double *grad, double *hess)
+{
+    const double z0 = z[0], z1 = z[1], e = z[2], alpha = z[3], beta = z[4];
+    const double u1max = z0 - alpha * (alpha >= 0 ? ctx[2] : ctx[3]);
+    const double u1min = z0 - alpha * (alpha >= 0 ? ctx[3] : ctx[2]);
+    const double u2max = z1 - beta * (beta >= 0 ? ctx[4] : ctx[5]);
+    const double u2min = z1 - beta * (beta >= 0 ? ctx[5] : ctx[4]);
+    if (!(u1max < 700.0 && u2max < 700.0 && u1min > -700.0 && u2min > -700.0 && e < 700.0 &&
+          e > -700.0))
+        return 0;
+    const double E = exp(e);
+    const int huber = loss == SC_LOSS_HUBER;
+    /* Per point: loss term, w psi s (3), w M (6 distinct entries). */
+    double term[SC_CHUNK], q1[SC_CHUNK], q2[SC_CHUNK], q3[SC_CHUNK];
+    double m11[SC_CHUNK], m12[SC_CHUNK], m13[SC_CHUNK], m22[SC_CHUNK], m23[SC_CHUNK],
+        m33[SC_CHUNK];
+    double xa[SC_CHUNK], xb[SC_CHUNK];
+    /* Partial sums of: the loss terms, psi s (3), psi s1 x1, psi s2 x2, and the M entries times
+     * 1, x1, x2, x1^2, x1 x2, x2^2 as needed by A^T M A (15). */
+    double acc[21][SC_LANES];
+    memset(acc, 0, sizeof acc);
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        const double *restrict x = xp + 2 * i0;
+        const double *restrict y = yf + i0;
+        if (huber) {
+            for (size_t i = 0; i < m; i++) {
+                double t1, t2, L;
+                const double r = y[i] - model(z0, z1, alpha, beta, E, x[2 * i], x[2 * i + 1],
+                                              &t1, &t2, &L);
+                double psi = r < delta ? r : delta;
+                psi = psi > -delta ? psi : -delta;
+                const double dpsi = (r < delta && r > -delta) ? 1.0 : 0.0;
+                term[i] = psi * (r - 0.5 * psi);
+                hess_terms(psi, dpsi, t1, t2, E, L, i, q1, q2, q3, m11, m12, m13, m22, m23, m33);
+            }
+        } else {
+            for (size_t i = 0; i < m; i++) {
+                double t1, t2, L;
+                const double r = y[i] - model(z0, z1, alpha, beta, E, x[2 * i], x[2 * i + 1],
+                                              &t1, &t2, &L);
+                term[i] = r * r;
+                hess_terms(2.0 * r, 2.0, t1, t2, E, L, i, q1, q2, q3, m11, m12, m13, m22, m23,
+                           m33);
+            }
+        }
+        if (w != NULL)
+            for (size_t i = 0; i < m; i++) {
+                const double wi = w[i0 + i];
+                term[i] *= wi;
+                q1[i] *= wi;
+                q2[i] *= wi;
+                q3[i] *= wi;
+                m11[i] *= wi;
+                m12[i] *= wi;
+                m13[i] *= wi;
+                m22[i] *= wi;
+                m23[i] *= wi;
+                m33[i] *= wi;
+            }
+        /* Sums over the block in SC_LANES interleaved partial sums (point i goes to lane
+         * i mod SC_LANES), each in point order: the same operations in the same order for any
+         * vector width, so the result does not depend on it. The block is padded with zeros to
+         * a multiple of SC_LANES. */
+        const size_t m4 = (m + SC_LANES - 1) / SC_LANES * SC_LANES;
+        for (size_t i = m; i < m4; i++) {
+            term[i] = q1[i] = q2[i] = q3[i] = 0.0;
+            m11[i] = m12[i] = m13[i] = m22[i] = m23[i] = m33[i] = 0.0;
+            xa[i] = xb[i] = 0.0;
+        }
+        for (size_t i = 0; i < m; i++) {
+            xa[i] = x[2 * i];
+            xb[i] = x[2 * i + 1];
+        }
+        for (size_t i = 0; i < m4; i += SC_LANES)
+            for (size_t l = 0; l < SC_LANES; l++) {
+                const size_t k = i + l;
+                const double x1 = xa[k], x2 = xb[k];
+                acc[0][l] += term[k];
+                acc[1][l] += q1[k];
+                acc[2][l] += q2[k];
+                acc[3][l] += q3[k];
+                acc[4][l] += q1[k] * x1;
+                acc[5][l] += q2[k] * x2;
+                acc[6][l] += m11[k];
+                acc[7][l] += m12[k];
+                acc[8][l] += m13[k];
+                acc[9][l] += m22[k];
+                acc[10][l] += m23[k];
+                acc[11][l] += m33[k];
+                acc[12][l] += m11[k] * x1;
+                acc[13][l] += m12[k] * x1;
+                acc[14][l] += m12[k] * x2;
+                acc[15][l] += m22[k] * x2;
+                acc[16][l] += m13[k] * x1;
+                acc[17][l] += m23[k] * x2;
+                acc[18][l] += m11[k] * x1 * x1;
+                acc[19][l] += m12[k] * x1 * x2;
+                acc[20][l] += m22[k] * x2 * x2;
+            }
+    }
+    double t[21];
+    for (int k = 0; k < 21; k++) t[k] = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]);
+    const double sum = t[0];
+    const double g[5] = {-t[1], -t[2], -t[3], t[4], t[5]};
+    const double h11 = t[6], h12 = t[7], h13 = t[8], h22 = t[9], h23 = t[10], h33 = t[11],
+                 h11x = t[12], h12x1 = t[13], h12x2 = t[14], h22x = t[15], h13x = t[16],
+                 h23x = t[17], h11xx = t[18], h12xx = t[19], h22xx = t[20];
+    *value = sum;
+    for (int j = 0; j < 5; j++) grad[j] = g[j];
+    /* A^T M A with the columns of A: z0 (1,0,0), z1 (0,1,0), e (0,0,1), alpha (-x1,0,0),
+     * beta (0,-x2,0). */
+    const double H[25] = {
+        h11,   h12,    h13,   -h11x,  -h12x2, /* z0 */
+        h12,   h22,    h23,   -h12x1, -h22x,  /* z1 */
+        h13,   h23,    h33,   -h13x,  -h23x,  /* e */
+        -h11x, -h12x1, -h13x, h11xx,  h12xx,  /* alpha */
+        -h12x2, -h22x, -h23x, h12xx,  h22xx,  /* beta */
+    };
+    for (int j = 0; j < 25; j++) hess[j] = H[j];
     return 1;
 }
 
@@ -321,4 +485,5 @@ const sc_law_fast sc_law_fast_chinchilla = {
     .from_internal = from_internal,
     .fj = fj_prepared,
     .objective = objective,
+    .hessian = objective_hessian,
 };

@@ -112,6 +112,67 @@ static void test_golden_approach3(void **state)
     sc_fit_free(fit);
 }
 
+/* The fast path's loss, gradient and Hessian (used by the damped Newton solver) against the
+ * fast objective and against central differences of its gradient, for the Huber loss and
+ * least squares, with and without weights, on the real data. */
+static void test_hessian(void **state)
+{
+    (void)state;
+    static double x[2 * MAXPTS], y[MAXPTS], xp[2 * MAXPTS], yf[MAXPTS], w[MAXPTS];
+    const size_t n = load_chinchilla(x, y);
+    const sc_law *law = sc_law_find("chinchilla");
+    const sc_law_fast *fast = sc_law_fast_find(law);
+    assert_non_null(fast);
+    assert_non_null(fast->hessian);
+    double ctx[SC_CTX];
+    fast->prep(x, n, xp, ctx);
+    for (size_t i = 0; i < n; i++) {
+        yf[i] = log(y[i]);
+        w[i] = (double)(1 + i % 3); /* bootstrap-like multiplicities */
+    }
+    static double buf[SC_CHUNK * 6];
+    /* Near the optimum, at a grid start, and far from the data. */
+    const double thetas[3][5] = {
+        {6.17, 7.67, 0.597, 0.347, 0.367}, {5.0, 10.0, -0.5, 0.5, 1.0}, {25.0, 0.0, 1.0, 2.0, 0.0}};
+    for (int t = 0; t < 3; t++)
+        for (int variant = 0; variant < 4; variant++) {
+            const sc_loss loss = variant < 2 ? SC_LOSS_HUBER : SC_LOSS_LS;
+            const double *wt = variant % 2 ? w : NULL;
+            double z[5], f, g[5], H[25], f0, g0[5];
+            fast->to_internal(ctx, thetas[t], z);
+            assert_int_equal(fast->hessian(z, ctx, xp, yf, wt, n, loss, 1e-3, &f, g, H), 1);
+            assert_int_equal(fast->objective(z, ctx, xp, yf, wt, n, loss, 1e-3, &f0, g0, buf), 1);
+            assert_true(fabs(f - f0) <= 1e-13 * fabs(f0));
+            double gmax = 0.0, hmax = 0.0;
+            for (size_t j = 0; j < 5; j++) gmax = fmax(gmax, fabs(g0[j]));
+            for (size_t j = 0; j < 25; j++) hmax = fmax(hmax, fabs(H[j]));
+            for (size_t j = 0; j < 5; j++) assert_true(fabs(g[j] - g0[j]) <= 1e-12 * gmax);
+            for (size_t j = 0; j < 5; j++) {
+                double zp[5], zm[5], fp, fm, gp[5], gm[5];
+                memcpy(zp, z, sizeof zp);
+                memcpy(zm, z, sizeof zm);
+                const double h = 1e-6;
+                zp[j] += h;
+                zm[j] -= h;
+                assert_int_equal(
+                    fast->objective(zp, ctx, xp, yf, wt, n, loss, 1e-3, &fp, gp, buf), 1);
+                assert_int_equal(
+                    fast->objective(zm, ctx, xp, yf, wt, n, loss, 1e-3, &fm, gm, buf), 1);
+                for (size_t i = 0; i < 5; i++) {
+                    const double fd = (gp[i] - gm[i]) / (2.0 * h);
+                    if (fabs(fd - H[5 * i + j]) > 1e-5 * hmax)
+                        fprintf(stderr, "theta %d variant %d: H[%zu][%zu] %.10g, differences %.10g\n",
+                                t, variant, i, j, H[5 * i + j], fd);
+                    assert_true(fabs(fd - H[5 * i + j]) <= 1e-5 * hmax);
+                    assert_true(H[5 * i + j] == H[5 * j + i]);
+                }
+            }
+        }
+    /* Outside the range where it is exact, it declines (the solver then uses BFGS). */
+    double zw[5] = {800.0, 0.0, 0.0, 0.0, 0.0}, f, g[5], H[25];
+    assert_int_equal(fast->hessian(zw, ctx, xp, yf, NULL, n, SC_LOSS_HUBER, 1e-3, &f, g, H), 0);
+}
+
 /* Analytic Jacobian against central differences of f, the fast path against the public f, and
  * the internal parametrisation round trip. */
 static void test_jacobian(void **state)
@@ -205,6 +266,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jacobian),
+        cmocka_unit_test(test_hessian),
         cmocka_unit_test(test_grid_and_checks),
         cmocka_unit_test(test_golden_approach3),
     };
