@@ -4,7 +4,7 @@
 # are missing (quick when nothing is). Needs root (or sudo) the first time.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libjansson-dev libplplot-dev plplot-driver-cairo
-      libcmocka-dev)
+      libcmocka-dev fonts-dejavu-core)
 # `setup.sh fuzz`: also what the libFuzzer build needs (tests/fuzz/smoke.sh): clang, its
 # sanitizer and libFuzzer runtimes (not a dependency of clang-14 on Debian 12), OpenMP for clang.
 [ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
