@@ -39,8 +39,9 @@ static int cmp_double(const void *a, const void *b)
 }
 
 static int load(const char *path, const char *bench, double tpr_want, double kmax, pk_point **out,
-                size_t *n)
+                size_t *n, size_t *ndup)
 {
+    *ndup = 0;
     sc_table *t = NULL;
     sc_error err;
     sc_error_clear(&err);
@@ -90,6 +91,14 @@ static int load(const char *path, const char *bench, double tpr_want, double kma
                           sc_table_source(t), line, col, y);
             break;
         }
+        /* A run listed twice in the release (same compute) contributes its first copy only,
+         * as in the backtests: otherwise it would weigh double. */
+        int seen = 0;
+        for (size_t q = 0; q < m && !seen; q++) seen = p[q].C == C && p[q].k == k;
+        if (seen) {
+            (*ndup)++;
+            continue;
+        }
         p[m++] = (pk_point){C, k, y};
     }
     sc_table_free(t);
@@ -138,7 +147,8 @@ int cmd_passk(int argc, char **argv)
     if (!data || !bench) return cli_fail(SC_EXIT_USAGE, "passk needs DATA.csv and --benchmark");
     pk_point *p = NULL;
     size_t n = 0;
-    if ((rc = load(data, bench, tpr, kmax, &p, &n))) return rc;
+    size_t ndup = 0;
+    if ((rc = load(data, bench, tpr, kmax, &p, &n, &ndup))) return rc;
 
     /* Distinct run computes, to place the cutoff. */
     double *Cs = malloc(n * sizeof *Cs);
@@ -193,8 +203,10 @@ int cmd_passk(int argc, char **argv)
         goto done;
     }
     printf("pass@k law (Krajewski et al. 2025, Eq. 5) on %s: %s\n", bench, law->formula);
-    printf("data: %s%s; C = %s\n", data, tpr > 0 ? " (tpr 20 runs)" : "",
-           "6 N D (flops column when present, else 6 (tokens / tpr) tokens)");
+    if (tpr > 0) printf("data: %s (runs with tpr %g)", data, tpr);
+    else printf("data: %s (all tpr)", data);
+    printf("; C = 6 N D (flops column when present, else 6 (tokens / tpr) tokens)\n");
+    if (ndup) printf("note: %zu points of a run listed twice left out (first copy kept)\n", ndup);
     printf("fit: %zu runs with C <= %.4g, %zu points (%zu with pass@k 0 or 1 left out); rss %.4g "
            "in log(-log) space%s\n",
            nrun_fit, cutoff, nfit, nskip_fit, fit->rss, fit->converged ? "" : " (NOT converged)");
