@@ -114,27 +114,10 @@ sc_status sc_bootstrap(const sc_law *law, const double *x, const double *y, size
                        sc_boot **out, sc_error *err)
 {
     if (out != NULL) *out = NULL;
-    if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
-        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_bootstrap: law, x, y and out are required");
-    if (law->f == NULL || law->nparam == 0 || law->nx == 0)
-        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
-                       law->name ? law->name : "?");
     if (B == 0) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "bootstrap: B must be > 0");
-    sc_gsl_quiet();
     sc_fit_opts opts;
-    if (opts_in != NULL)
-        opts = *opts_in;
-    else
-        sc_fit_opts_init(&opts);
+    SC_TRY(sc_fit_validate("sc_bootstrap", law, x, y, n, out != NULL, opts_in, &opts, err));
     const size_t p = law->nparam, nx = law->nx;
-    if (n < p)
-        return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
-                       "law %s has %zu parameters but only %zu points were given", law->name, p,
-                       n);
-    if (opts.loss == SC_LOSS_HUBER && !(opts.huber_delta > 0 && isfinite(opts.huber_delta)))
-        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "Huber delta must be > 0, got %g",
-                       opts.huber_delta);
-    SC_TRY(sc_fit_check_points(law, x, y, opts.w, n, err));
     const size_t max_iter = opts.max_iter ? opts.max_iter : SC_DEFAULT_MAX_ITER;
     /* Huber replicates stop at SC_SCREEN_TOL by default (with BFGS: relative loss changes of
      * 1e-6): on the Chinchilla data the 80% intervals of alpha and beta agree with those of

@@ -266,32 +266,40 @@ static sc_status copy_array(double **dst, const double *src, size_t n)
     return SC_OK;
 }
 
-sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t n,
-                     const sc_fit_opts *opts_in, sc_fit **out, sc_error *err)
+sc_status sc_fit_validate(const char *who, const sc_law *law, const double *x, const double *y,
+                          size_t n, int have_out, const sc_fit_opts *opts_in, sc_fit_opts *opts,
+                          sc_error *err)
 {
-    if (out != NULL) *out = NULL;
-    if (law == NULL || out == NULL || (n > 0 && (x == NULL || y == NULL)))
-        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "sc_fit_run: law, x, y and out are required");
+    if (law == NULL || !have_out || (n > 0 && (x == NULL || y == NULL)))
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "%s: law, x, y and out are required", who);
     if (law->f == NULL || law->nparam == 0 || law->nx == 0)
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "law %s: needs f, nparam > 0 and nx > 0",
                        law->name ? law->name : "?");
     sc_gsl_quiet();
-    sc_fit_opts opts;
     if (opts_in != NULL)
-        opts = *opts_in;
+        *opts = *opts_in;
     else
-        sc_fit_opts_init(&opts);
+        sc_fit_opts_init(opts);
     const size_t p = law->nparam;
     if (n < p)
         return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
                        "law %s has %zu parameters but only %zu points were given", law->name, p,
                        n);
-    if (opts.loss == SC_LOSS_HUBER && !(opts.huber_delta > 0 && isfinite(opts.huber_delta)))
+    if (opts->loss == SC_LOSS_HUBER && !(opts->huber_delta > 0 && isfinite(opts->huber_delta)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "Huber delta must be > 0, got %g",
-                       opts.huber_delta);
-    if (opts.loss != SC_LOSS_LS && opts.loss != SC_LOSS_HUBER)
-        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "unknown loss %d", (int)opts.loss);
-    SC_TRY(sc_fit_check_points(law, x, y, opts.w, n, err));
+                       opts->huber_delta);
+    if (opts->loss != SC_LOSS_LS && opts->loss != SC_LOSS_HUBER)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "unknown loss %d", (int)opts->loss);
+    return sc_fit_check_points(law, x, y, opts->w, n, err);
+}
+
+sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t n,
+                     const sc_fit_opts *opts_in, sc_fit **out, sc_error *err)
+{
+    if (out != NULL) *out = NULL;
+    sc_fit_opts opts;
+    SC_TRY(sc_fit_validate("sc_fit_run", law, x, y, n, out != NULL, opts_in, &opts, err));
+    const size_t p = law->nparam;
 
     const size_t max_iter = opts.max_iter ? opts.max_iter : SC_DEFAULT_MAX_ITER;
     const double tol =

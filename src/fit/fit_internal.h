@@ -129,4 +129,11 @@ size_t sc_best_serial(sc_solver *s, const sc_problem *pb, const double *starts, 
 /* Turns off GSL's default error handler (which aborts): the library reports statuses instead. */
 void sc_gsl_quiet(void);
 
+/* The checks shared by sc_fit_run and sc_bootstrap (who names the caller in messages): the law
+ * is usable, n >= p, the loss and its delta are valid, every point is in the law's domain.
+ * Fills *opts from opts_in or the defaults. */
+sc_status sc_fit_validate(const char *who, const sc_law *law, const double *x, const double *y,
+                          size_t n, int have_out, const sc_fit_opts *opts_in, sc_fit_opts *opts,
+                          sc_error *err);
+
 #endif

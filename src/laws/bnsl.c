@@ -164,7 +164,7 @@ static void bn_jac(const double *theta, const double *x, size_t n, double *J)
 static sc_status bn_check(const double *x, double y, char *why, size_t whysize)
 {
     if (!(x[0] > 0.0) || !isfinite(x[0])) {
-        snprintf(why, whysize, "compute C must be > 0 (got %g)", x[0]);
+        snprintf(why, whysize, "C must be > 0 (got %g)", x[0]);
         return SC_EDOMAIN;
     }
     if (!(y >= 0.0 && y <= 1.0)) {

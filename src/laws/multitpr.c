@@ -58,9 +58,11 @@ static size_t mt_starts(const double *x, const double *y, size_t n, double *thet
 
 static sc_status mt_check(const double *x, double y, char *why, size_t whysize)
 {
-    if (!(x[0] > 0.0) || !isfinite(x[0]) || !(x[1] > 0.0) || !isfinite(x[1])) {
-        snprintf(why, whysize, "N and D must be > 0 (got %g, %g)", x[0], x[1]);
-        return SC_EDOMAIN;
+    for (int k = 0; k < 2; k++) {
+        if (!(x[k] > 0.0) || !isfinite(x[k])) {
+            snprintf(why, whysize, "%s must be > 0 (got %g)", k == 0 ? "N" : "D", x[k]);
+            return SC_EDOMAIN;
+        }
     }
     if (!(y > 0.0 && y < 1.0)) {
         snprintf(why, whysize, "normalised accuracy must lie in (0, 1) (got %g)", y);

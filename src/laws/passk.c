@@ -78,7 +78,7 @@ static size_t passk_starts(const double *x, const double *y, size_t n, double *t
 static sc_status passk_check(const double *x, double y, char *why, size_t whysize)
 {
     if (!(x[0] > 0) || !isfinite(x[0])) {
-        snprintf(why, whysize, "compute C must be > 0, got %g", x[0]);
+        snprintf(why, whysize, "C must be > 0, got %g", x[0]);
         return SC_EDOMAIN;
     }
     if (!(x[1] >= 1) || !isfinite(x[1])) {

@@ -55,19 +55,6 @@ static sc_status pl_linear(const double *x, const double *y, const double *w, si
     return SC_OK;
 }
 
-static sc_status pl_check(const double *x, double y, char *why, size_t whysize)
-{
-    if (!(x[0] > 0.0) || !isfinite(x[0])) {
-        snprintf(why, whysize, "compute C must be > 0 (got %g)", x[0]);
-        return SC_EDOMAIN;
-    }
-    if (!(y > 0.0 && y < 1.0)) {
-        snprintf(why, whysize, "normalised accuracy must lie in (0, 1) (got %g)", y);
-        return SC_EDOMAIN;
-    }
-    return SC_OK;
-}
-
 static void pl_natural(const double *theta, double *shown)
 {
     shown[0] = exp(theta[0]);
@@ -86,7 +73,7 @@ const sc_law sc_law_powerlaw = {
     .jac = pl_jac,
     .starts = NULL,
     .linear = pl_linear,
-    .check = pl_check,
+    .check = sc_check_c_qnorm,
     .natural = pl_natural,
     .shown_names = shown_names,
 };

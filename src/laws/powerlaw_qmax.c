@@ -50,19 +50,6 @@ static size_t qm_starts(const double *x, const double *y, size_t n, double *thet
     return k;
 }
 
-static sc_status qm_check(const double *x, double y, char *why, size_t whysize)
-{
-    if (!(x[0] > 0.0) || !isfinite(x[0])) {
-        snprintf(why, whysize, "compute C must be > 0 (got %g)", x[0]);
-        return SC_EDOMAIN;
-    }
-    if (!(y > 0.0 && y < 1.0)) {
-        snprintf(why, whysize, "normalised accuracy must lie in (0, 1) (got %g)", y);
-        return SC_EDOMAIN;
-    }
-    return SC_OK;
-}
-
 static void qm_natural(const double *theta, double *shown)
 {
     shown[0] = exp(theta[0]);
@@ -82,7 +69,7 @@ const sc_law sc_law_powerlaw_qmax = {
     .jac = qm_jac,
     .starts = qm_starts,
     .linear = NULL,
-    .check = qm_check,
+    .check = sc_check_c_qnorm,
     .natural = qm_natural,
     .shown_names = shown_names,
 };

@@ -66,7 +66,7 @@ static void test_domain(void **state)
     assert_string_equal(why, "pass@k must be in (0, 1) for log(-log pass@k), got 0");
     assert_int_equal(law->check(ok, 1.0, why, sizeof why), SC_EDOMAIN);
     assert_int_equal(law->check(badC, 0.3, why, sizeof why), SC_EDOMAIN);
-    assert_string_equal(why, "compute C must be > 0, got 0");
+    assert_string_equal(why, "C must be > 0, got 0");
     assert_int_equal(law->check(badk, 0.3, why, sizeof why), SC_EDOMAIN);
     assert_string_equal(why, "k must be >= 1, got 0.5");
 }
