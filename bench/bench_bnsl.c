@@ -5,25 +5,13 @@
  * Reports wall and process CPU time, min and median over the repeats. Run from the project
  * root; OMP_NUM_THREADS sets the threads.
  *   usage: bench_bnsl [REPEATS]           (default 5) */
+#include "bench_util.h"
 #include "scalecast.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -48,19 +36,19 @@ int main(int argc, char **argv)
         }
     double wall[100], cpu[100], loss = NAN;
     for (int r = 0; r < reps; r++) {
-        double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bench_wall(), c0 = bench_cpu();
         sc_fit *f = NULL;
         if (sc_bnsl_fit(x, y, n, 100, 1, 0, &f, &e) != SC_OK) {
             fprintf(stderr, "bench_bnsl: %s\n", e.message);
             return 1;
         }
-        wall[r] = now(CLOCK_MONOTONIC) - w0;
-        cpu[r] = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        wall[r] = bench_wall() - w0;
+        cpu[r] = bench_cpu() - c0;
         loss = f->loss;
         sc_fit_free(f);
     }
-    qsort(wall, (size_t)reps, sizeof *wall, cmp);
-    qsort(cpu, (size_t)reps, sizeof *cpu, cmp);
+    qsort(wall, (size_t)reps, sizeof *wall, bench_cmp_double);
+    qsort(cpu, (size_t)reps, sizeof *cpu, bench_cmp_double);
     printf("bnsl fit, hellaswag:acc_norm, %zu runs, 100 draws (201 starts), %d repeats\n", n, reps);
     printf("  wall: min %.3f s, median %.3f s;  cpu: min %.3f s, median %.3f s;  loss %.6g\n",
            wall[0], wall[reps / 2], cpu[0], cpu[reps / 2], loss);

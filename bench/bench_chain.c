@@ -12,6 +12,7 @@
  *  - peak resident memory of a child process parsing one log and parsing all logs
  *    concatenated into one file (memory independent of file size). */
 #define GEN_SAMPLES_NO_MAIN
+#include "bench_util.h"
 #include "../tools/gen_samples.c"
 
 #include "methods/chain_internal.h"
@@ -26,22 +27,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* CPU time of the process: on a loaded machine it measures the work of one core better than
- * the wall clock does. */
-static double cpu(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static const char DATE[] = "2026-01-15T10-20-30.123456";
 
@@ -97,12 +82,6 @@ static long child_rss(const char *path, size_t *bytes)
     return v[0];
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     char tmpl[] = "/tmp/sc_bench_chainXXXXXX";
@@ -117,12 +96,12 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/models.csv", dir);
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        double t0 = now();
+        double t0 = bench_wall();
         if (gen_samples_write(dir, nm, ns, 4, 1) != 0) {
             fprintf(stderr, "bench_chain: cannot write the set\n");
             return 1;
         }
-        printf("generated %d models x %d samples in %.1f s\n", nm, ns, now() - t0);
+        printf("generated %d models x %d samples in %.1f s\n", nm, ns, bench_wall() - t0);
     }
 
     /* 1. Parse throughput, one core. */
@@ -131,12 +110,12 @@ int main(int argc, char **argv)
     for (int rep = 0; rep < 3; rep++) {
         size_t bytes = 0;
         docs = 0;
-        double t0 = cpu(), w0 = now();
+        double t0 = bench_cpu(), w0 = bench_wall();
         for (int k = 0; k < nm; k++) {
             log_path(dir, k, path, sizeof path);
             bytes += parse_file(path, &docs);
         }
-        double t = cpu() - t0, tw = now() - w0;
+        double t = bench_cpu() - t0, tw = bench_wall() - w0;
         if (t < best) best = t;
         if (tw < bestw) bestw = tw;
         total = bytes;
@@ -156,7 +135,7 @@ int main(int argc, char **argv)
     sc_chain_set *set;
     sc_error e;
     if (sc_chain_set_new((size_t)nm, NULL, lc, &set) != SC_OK) return 1;
-    double t0 = cpu();
+    double t0 = bench_cpu();
     for (int k = 0; k < nm; k++) {
         log_path(dir, k, path, sizeof path);
         if (sc_chain_set_read(set, (size_t)k, path, NULL, NULL, &e) != SC_OK) {
@@ -166,7 +145,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("read into a chain set: %.3f s CPU\n", cpu() - t0);
+    printf("read into a chain set: %.3f s CPU\n", bench_cpu() - t0);
 
     /* 3. Correlations of one metric per sample, one thread: the SciPy comparison. */
     sc_chain_result *res;
@@ -183,7 +162,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < 3; c++) {
         double reps[5];
         for (int rep = 0; rep < 5; rep++) {
-            double s0 = cpu();
+            double s0 = bench_cpu();
             for (size_t i = 0; i < NS; i++) {
                 for (size_t k = 0; k < NM; k++)
                     y[k] = res->values[(i * SC_CHAIN_NMETRICS + SC_CHAIN_P_CHOICES) * NM + k];
@@ -192,9 +171,9 @@ int main(int argc, char **argv)
                                             : corr_kendall_xsorted(y, NM));
                 sink += r;
             }
-            reps[rep] = cpu() - s0;
+            reps[rep] = bench_cpu() - s0;
         }
-        qsort(reps, 5, sizeof reps[0], cmp_d);
+        qsort(reps, 5, sizeof reps[0], bench_cmp_double);
         tk[c] = reps[2];
     }
     const double scipy[3] = {9.9, 4.6, 3.9};
@@ -211,14 +190,14 @@ int main(int argc, char **argv)
         double reps[3], creps[3];
         for (int rep = 0; rep < 3; rep++) {
             sc_chain_result *r2;
-            double s0 = now(), c0 = cpu();
+            double s0 = bench_wall(), c0 = bench_cpu();
             if (sc_chain_set_run(set, threads == 1 ? 1 : 0, &r2, &e) != SC_OK) return 1;
-            reps[rep] = now() - s0;
-            creps[rep] = cpu() - c0;
+            reps[rep] = bench_wall() - s0;
+            creps[rep] = bench_cpu() - c0;
             sc_chain_result_free(r2);
         }
-        qsort(reps, 3, sizeof reps[0], cmp_d);
-        qsort(creps, 3, sizeof creps[0], cmp_d);
+        qsort(reps, 3, sizeof reps[0], bench_cmp_double);
+        qsort(creps, 3, sizeof creps[0], bench_cmp_double);
         printf("full table (%d metrics x 3 correlations x %zu samples + summaries), %s: wall "
                "%.3f s, CPU %.3f s (medians of 3)\n",
                SC_CHAIN_NMETRICS, NS, threads == 1 ? "1 thread" : "every thread", reps[1],

@@ -3,6 +3,7 @@
  * the full 4500-start Huber grid, and a 4000-replicate bootstrap with one start each from the
  * best fit. Run from the project root; OMP_NUM_THREADS sets the threads.
  *   usage: bench_chinchilla [REPEATS]           (default 5) */
+#include "bench_util.h"
 #include "scalecast.h"
 
 #include <math.h>
@@ -36,31 +37,8 @@ static size_t load(const char *path, double *N, double *C, double *L)
     return n;
 }
 
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Wall time, and the CPU time of the whole process (all threads): on a shared machine the
- * second shows the work done when the first is inflated by other load. */
-static double now(void)
-{
-    return clock_s(CLOCK_MONOTONIC);
-}
-
-static double cpu(void)
-{
-    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
+/* Reports wall time and the CPU time of the whole process (all threads): on a shared machine
+ * the second shows the work done when the first is inflated by other load. */
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 5;
@@ -74,7 +52,7 @@ int main(int argc, char **argv)
     /* The replication's recipe: D = C / (6 N); drop the 5 highest losses. */
     double sorted[MAXPTS];
     memcpy(sorted, L, n0 * sizeof(double));
-    qsort(sorted, n0, sizeof(double), cmp);
+    qsort(sorted, n0, sizeof(double), bench_cmp_double);
     double cut = sorted[n0 - 5];
     size_t n = 0;
     for (size_t i = 0; i < n0; i++) {
@@ -98,13 +76,13 @@ int main(int argc, char **argv)
         sc_fit_free(fit);
         fit = NULL;
         sc_error err;
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_fit_run(law, X, Y, n, &o, &fit, &err) != SC_OK) {
             fprintf(stderr, "fit failed: %s\n", err.message);
             return 1;
         }
-        tf[r] = now() - t0;
-        cf[r] = cpu() - c0;
+        tf[r] = bench_wall() - t0;
+        cf[r] = bench_cpu() - c0;
     }
     double sh[5];
     law->natural(fit->theta, sh);
@@ -125,13 +103,13 @@ int main(int argc, char **argv)
         sc_boot_free(boot);
         boot = NULL;
         sc_error err;
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_bootstrap(law, X, Y, n, NULL, 4000, 42, &bo, &boot, &err) != SC_OK) {
             fprintf(stderr, "bootstrap failed: %s\n", err.message);
             return 1;
         }
-        tb[r] = now() - t0;
-        cb[r] = cpu() - c0;
+        tb[r] = bench_wall() - t0;
+        cb[r] = bench_cpu() - c0;
     }
     double alo, ahi, blo, bhi;
     if (sc_boot_param_interval(boot, 3, 0.8, &alo, &ahi) != SC_OK ||
@@ -139,10 +117,10 @@ int main(int argc, char **argv)
         return 1;
     printf("bootstrap: B 4000 seed 42 failed %zu; 80%% alpha %.4f-%.4f beta %.4f-%.4f\n",
            boot->nfailed, alo, ahi, blo, bhi);
-    qsort(tf, (size_t)reps, sizeof(double), cmp);
-    qsort(tb, (size_t)reps, sizeof(double), cmp);
-    qsort(cf, (size_t)reps, sizeof(double), cmp);
-    qsort(cb, (size_t)reps, sizeof(double), cmp);
+    qsort(tf, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(tb, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(cf, (size_t)reps, sizeof(double), bench_cmp_double);
+    qsort(cb, (size_t)reps, sizeof(double), bench_cmp_double);
     printf("fit 4500 starts: wall min %.3f s median %.3f s; cpu min %.3f s median %.3f s\n",
            tf[0], tf[reps / 2], cf[0], cf[reps / 2]);
     printf("bootstrap 4000:  wall min %.3f s median %.3f s; cpu min %.3f s median %.3f s\n",

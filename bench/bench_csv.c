@@ -2,6 +2,7 @@
  * CSV reading speed: the Apple DCLM file (10,134 rows) read and pivoted, and a generated
  * long-format CSV of about 100 MB read from memory and from a file. Prints min and median
  * wall time over repeated runs. Run from the project root: build/bench_csv [MB]. */
+#include "bench_util.h"
 #include "scalecast.h"
 
 #include <stdint.h>
@@ -11,27 +12,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 /* CPU time of this process: less disturbed than wall time on a loaded machine. */
-static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void report(const char *what, double *t, double *c, int n, double mb)
 {
-    qsort(t, (size_t)n, sizeof *t, cmp);
-    qsort(c, (size_t)n, sizeof *c, cmp);
+    qsort(t, (size_t)n, sizeof *t, bench_cmp_double);
+    qsort(c, (size_t)n, sizeof *c, bench_cmp_double);
     printf("%-34s wall min %7.4f s median %7.4f s, cpu min %7.4f s", what, t[0], t[n / 2],
            c[0]);
     if (mb > 0) printf(" (%.0f MB/s at the median)", mb / t[n / 2]);
@@ -84,10 +69,10 @@ int main(int argc, char **argv)
     const char *dclm = "data/apple/metrics_dclm_data_mixture_subset.csv";
     for (int k = 0; k < reps; k++) {
         sc_table *tab = NULL;
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_csv_read(dclm, NULL, &tab, &err) != SC_OK) return die(&err);
-        t[k] = now() - t0;
-        c[k] = cpu() - c0;
+        t[k] = bench_wall() - t0;
+        c[k] = bench_cpu() - c0;
         sc_table_free(tab);
     }
     report("read Apple DCLM (10134 rows)", t, c, reps, 0);
@@ -95,11 +80,11 @@ int main(int argc, char **argv)
         sc_table *tab = NULL, *w = NULL;
         if (sc_csv_read(dclm, NULL, &tab, &err) != SC_OK) return die(&err);
         const char *ids[] = {"tokens", "tpr"}, *keys[] = {"benchmark", "metric_type"};
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_table_pivot(tab, ids, 2, keys, 2, "score", ":", &w, &err) != SC_OK)
             return die(&err);
-        t[k] = now() - t0;
-        c[k] = cpu() - c0;
+        t[k] = bench_wall() - t0;
+        c[k] = bench_cpu() - c0;
         sc_table_free(w);
         sc_table_free(tab);
     }
@@ -113,10 +98,10 @@ int main(int argc, char **argv)
     printf("generated: %.1f MB, %zu rows x 8 columns\n", size_mb, rows);
     for (int k = 0; k < 5; k++) {
         sc_table *tab = NULL;
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_csv_read_mem(buf, len, "gen.csv", NULL, &tab, &err) != SC_OK) return die(&err);
-        t[k] = now() - t0;
-        c[k] = cpu() - c0;
+        t[k] = bench_wall() - t0;
+        c[k] = bench_cpu() - c0;
         if (sc_table_nrows(tab) != rows) return 1;
         sc_table_free(tab);
     }
@@ -133,10 +118,10 @@ int main(int argc, char **argv)
     free(buf);
     for (int k = 0; k < 5; k++) {
         sc_table *tab = NULL;
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_wall(), c0 = bench_cpu();
         if (sc_csv_read(path, NULL, &tab, &err) != SC_OK) return die(&err);
-        t[k] = now() - t0;
-        c[k] = cpu() - c0;
+        t[k] = bench_wall() - t0;
+        c[k] = bench_cpu() - c0;
         sc_table_free(tab);
     }
     report("read generated CSV from a file", t, c, 5, size_mb);

@@ -5,6 +5,7 @@
  * baseline) and (3) V-optimal family selection with a budget of 24 training models plus the
  * refitted link. Run from the project root.
  *   usage: bench_obs [REPEATS]           (default 5) */
+#include "bench_util.h"
 #include "scalecast.h"
 
 #include <math.h>
@@ -16,19 +17,6 @@
 #define BASE "data/obsscaling/base_llm_benchmark_eval.csv"
 #define EMERGENT "data/obsscaling/base_llm_emergent_capability_eval.csv"
 #define POST "data/obsscaling/base_llm_post_training_eval.csv"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -111,14 +99,14 @@ int main(int argc, char **argv)
         double t[64];
         int k = reps < 64 ? reps : 64;
         for (int r = 0; r < k; r++) {
-            double t0 = now();
+            double t0 = bench_wall();
             int rc = b == 0   ? run(NULL, NULL, 0, 0, 84, 0, 0)
                      : b == 1 ? emergent()
                               : run(POST, "gsm8k_cot_8_exact_match,strict-match", 1, 0, 84, 0, 24);
-            t[r] = now() - t0;
+            t[r] = bench_wall() - t0;
             if (rc) return 1;
         }
-        qsort(t, (size_t)k, sizeof t[0], cmp);
+        qsort(t, (size_t)k, sizeof t[0], bench_cmp_double);
         printf("%-34s min %8.2f ms  median %8.2f ms  (%d runs)\n", names[b], 1e3 * t[0],
                1e3 * t[k / 2], k);
     }

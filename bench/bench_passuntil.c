@@ -3,6 +3,7 @@
  * driver's overhead per draw without process start-up), the task-law fit with its bootstrap, and
  * the emergence test. Prints min and median wall time over repeated runs.
  *   usage: build/bench_passuntil   (from the project root) */
+#include "bench_util.h"
 #include "scalecast.h"
 
 #include <stdio.h>
@@ -13,22 +14,9 @@
 #define M 6
 #define RUNS 7
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void report(const char *what, double *t, double per, const char *unit)
 {
-    qsort(t, RUNS, sizeof *t, cmp);
+    qsort(t, RUNS, sizeof *t, bench_cmp_double);
     printf("%-46s min %.4f s  median %.4f s", what, t[0], t[RUNS / 2]);
     if (per > 0) printf("  (%.3g %s at the min)", per / t[0], unit);
     printf("\n");
@@ -47,7 +35,7 @@ int main(void)
     static sc_pu_est est[S * M], col[S];
     double t[RUNS], draws = 0;
     for (int run = 0; run < RUNS; run++) {
-        double t0 = now();
+        double t0 = bench_wall();
         draws = 0;
         for (size_t m = 0; m < M; m++) {
             if (sc_pu_sim_run(&sim, names, S, N[m], 2, 10000000, 0, 0.9, col, NULL) != SC_OK) return 1;
@@ -56,25 +44,25 @@ int main(void)
                 draws += (double)col[s].draws;
             }
         }
-        t[run] = now() - t0;
+        t[run] = bench_wall() - t0;
     }
     printf("ladder: %d instances x %d sizes, r = 2, %.0f draws (p from 1e-3 to 0.3)\n", S, M, draws);
     report("schedule + simulated draws + estimates", t, draws, "draws/s");
     for (int run = 0; run < RUNS; run++) {
-        double t0 = now();
+        double t0 = bench_wall();
         sc_pu_fit *fit = NULL;
         sc_pu_fit_opts o = {0.9, 1000, 1, 0};
         if (sc_pu_fit_task(N, M, est, S, &o, &fit, NULL) != SC_OK) return 1;
         sc_pu_fit_free(fit);
-        t[run] = now() - t0;
+        t[run] = bench_wall() - t0;
     }
     report("task law, weighted LS + 1000 bootstrap", t, 0, "");
     for (int run = 0; run < RUNS; run++) {
-        double t0 = now();
+        double t0 = bench_wall();
         sc_pu_emergence e;
         sc_pu_fit_opts o = {0.9, 1000, 1, 0};
         if (sc_pu_classify(N, M, est, S, &o, &e, NULL) != SC_OK) return 1;
-        t[run] = now() - t0;
+        t[run] = bench_wall() - t0;
     }
     report("emergence test (two fits, 1000 bootstrap)", t, 0, "");
     return 0;
