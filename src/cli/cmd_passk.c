@@ -26,7 +26,11 @@ static const char *help =
     "  --holdout H        instead: hold out the H runs with the largest compute\n"
     "  --kmax K           only pass@k with k <= K (default all)\n"
     "  --predictions FILE write the held-out predictions as CSV (run compute, k, observed,\n"
-    "                     predicted)\n";
+    "                     predicted)\n"
+    "  --json             print the result as one JSON object (numbers round-trip)\n"
+    "\n"
+    "MRE is a fraction here (mean |predicted - observed| / observed over held-out points with\n"
+    "pass@k > 0).\n";
 
 typedef struct pk_point {
     double C, k, y;
@@ -120,13 +124,15 @@ int cmd_passk(int argc, char **argv)
     const char *data = NULL, *bench = NULL, *pred_path = NULL, *v;
     double tpr = 20.0, cutoff = 6e21, kmax = 0.0;
     size_t holdout = 0;
-    int rc = 0;
+    int rc = 0, json = 0;
     cli_args a;
     cli_args_init(&a, argc, argv);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(help, stdout);
             return SC_EXIT_OK;
+        } else if (cli_flag(&a, "--json")) {
+            json = 1;
         } else if (cli_opt(&a, "--benchmark", &bench)) {
         } else if (cli_opt(&a, "--predictions", &pred_path)) {
         } else if (cli_opt(&a, "--tpr", &v)) {
@@ -202,18 +208,8 @@ int cmd_passk(int argc, char **argv)
         rc = cli_report(&err);
         goto done;
     }
-    printf("pass@k law (Krajewski et al. 2025, Eq. 5) on %s: %s\n", bench, law->formula);
-    if (tpr > 0) printf("data: %s (runs with tpr %g)", data, tpr);
-    else printf("data: %s (all tpr)", data);
-    printf("; C = 6 N D (flops column when present, else 6 (tokens / tpr) tokens)\n");
-    if (ndup) printf("note: %zu points of a run listed twice left out (first copy kept)\n", ndup);
-    printf("fit: %zu runs with C <= %.4g, %zu points (%zu with pass@k 0 or 1 left out); rss %.4g "
-           "in log(-log) space%s\n",
-           nrun_fit, cutoff, nfit, nskip_fit, fit->rss, fit->converged ? "" : " (NOT converged)");
-    for (size_t j = 0; j < 4; j++)
-        printf("  %s = %12.6g   se %.3g\n", law->param_names[j], fit->theta[j],
-               fit->cov ? sqrt(fit->cov[j * 5]) : NAN);
-    /* Held-out errors by k and overall. */
+    /* The predictions file is opened before anything is printed, so that a failure to open it
+     * leaves no partial output. */
     cli_out po;
     memset(&po, 0, sizeof po);
     if (pred_path) {
@@ -223,6 +219,47 @@ int cmd_passk(int argc, char **argv)
         }
         fputs("C,k,observed,predicted\n", po.f);
     }
+    const size_t np = law->nparam;
+    if (json) {
+        fputs("{\"law\":\"passk\",\"benchmark\":", stdout);
+        cli_json_string(stdout, bench);
+        fputs(",\"formula\":", stdout);
+        cli_json_string(stdout, law->formula);
+        fputs(",\"data\":", stdout);
+        cli_json_string(stdout, data);
+        fputs(",\"tpr\":", stdout);
+        cli_json_number(stdout, tpr > 0 ? tpr : NAN);
+        fputs(",\"cutoff\":", stdout);
+        cli_json_number(stdout, cutoff);
+        fprintf(stdout, ",\"duplicate_points_left_out\":%zu,\"fit\":{\"runs\":%zu,\"points\":%zu,"
+                        "\"points_0_or_1_left_out\":%zu,\"converged\":%s,\"rss\":",
+                ndup, nrun_fit, nfit, nskip_fit, fit->converged ? "true" : "false");
+        cli_json_number(stdout, fit->rss);
+        fputs(",\"params\":{", stdout);
+        for (size_t j = 0; j < np; j++) {
+            fprintf(stdout, "%s\"%s\":", j ? "," : "", law->param_names[j]);
+            cli_json_number(stdout, fit->theta[j]);
+        }
+        fputs("},\"std_errors\":{", stdout);
+        for (size_t j = 0; j < np; j++) {
+            fprintf(stdout, "%s\"%s\":", j ? "," : "", law->param_names[j]);
+            cli_json_number(stdout, fit->cov ? sqrt(fit->cov[j * (np + 1)]) : NAN);
+        }
+        fputs("}}", stdout);
+    } else {
+        printf("pass@k law (Krajewski et al. 2025, Eq. 5) on %s: %s\n", bench, law->formula);
+        if (tpr > 0) printf("data: %s (runs with tpr %g)", data, tpr);
+        else printf("data: %s (all tpr)", data);
+        printf("; C = 6 N D (flops column when present, else 6 (tokens / tpr) tokens)\n");
+        if (ndup) printf("note: %zu points of a run listed twice left out (first copy kept)\n", ndup);
+        printf("fit: %zu runs with C <= %.4g, %zu points (%zu with pass@k 0 or 1 left out); rss %.4g "
+               "in log(-log) space%s\n",
+               nrun_fit, cutoff, nfit, nskip_fit, fit->rss, fit->converged ? "" : " (NOT converged)");
+        for (size_t j = 0; j < np; j++)
+            printf("  %s = %12.6g   se %.3g\n", law->param_names[j], fit->theta[j],
+                   fit->cov ? sqrt(fit->cov[j * (np + 1)]) : NAN);
+    }
+    /* Held-out errors by k and overall. */
     double ks[16];
     size_t nk = 0;
     for (size_t i = 0; i < n; i++) {
@@ -232,11 +269,19 @@ int cmd_passk(int argc, char **argv)
     }
     qsort(ks, nk, sizeof *ks, cmp_double);
     size_t nheld_runs = nruns - nrun_fit;
+    if (json) {
+        fprintf(stdout, ",\"held_out\":{\"runs\":%zu,\"largest_C\":", nheld_runs);
+        cli_json_number(stdout, nheld_runs ? Cs[nruns - 1] : NAN);
+        fputs(",\"errors\":[", stdout);
+    }
     if (nheld_runs == 0) {
-        printf("no run above the cutoff: nothing held out\n");
+        if (!json) printf("no run above the cutoff: nothing held out\n");
     } else {
-        printf("held out: %zu runs with C > %.4g (largest %.4g)\n", nheld_runs, cutoff, Cs[nruns - 1]);
-        printf("%-6s %6s %10s %10s %10s %10s\n", "k", "points", "MRE", "MAE", "RMSE", "R2");
+        if (!json) {
+            printf("held out: %zu runs with C > %.4g (largest %.4g)\n", nheld_runs, cutoff, Cs[nruns - 1]);
+            printf("%-6s %6s %10s %10s %10s %10s\n", "k", "points", "MRE", "MAE", "RMSE", "R2");
+        }
+        int first = 1;
         for (size_t kk = 0; kk <= nk; kk++) {
             double sae = 0, sse = 0, sre = 0, sy = 0, syy = 0;
             size_t m = 0, mre_n = 0;
@@ -262,11 +307,25 @@ int cmd_passk(int argc, char **argv)
             char label[16];
             if (kk < nk) snprintf(label, sizeof label, "%g", ks[kk]);
             else snprintf(label, sizeof label, "all");
-            printf("%-6s %6zu %10.4f %10.4f %10.4f %10.4f\n", label, m,
-                   mre_n ? sre / (double)mre_n : NAN, sae / (double)m, sqrt(sse / (double)m),
-                   sst > 0 ? 1.0 - sse / sst : NAN);
+            double mre = mre_n ? sre / (double)mre_n : NAN, mae = sae / (double)m;
+            double rmse = sqrt(sse / (double)m), r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+            if (json) {
+                fprintf(stdout, "%s{\"k\":\"%s\",\"points\":%zu,\"mre\":", first ? "" : ",", label, m);
+                cli_json_number(stdout, mre);
+                fputs(",\"mae\":", stdout);
+                cli_json_number(stdout, mae);
+                fputs(",\"rmse\":", stdout);
+                cli_json_number(stdout, rmse);
+                fputs(",\"r2\":", stdout);
+                cli_json_number(stdout, r2);
+                fputc('}', stdout);
+                first = 0;
+            } else {
+                printf("%-6s %6zu %10.4f %10.4f %10.4f %10.4f\n", label, m, mre, mae, rmse, r2);
+            }
         }
     }
+    if (json) fputs("]}}\n", stdout);
     sc_fit_free(fit);
     if (pred_path) rc = cli_out_commit(&po);
 done:
