@@ -27,10 +27,11 @@ struct sc_plot {
     double xlo, xhi, ylo, yhi; /* fixed ranges (NaN: automatic) */
 };
 
-/* Okabe-Ito palette, ordered for contrast between neighbours. */
+/* Okabe-Ito palette, ordered for contrast between neighbours; its yellow is replaced by a mid
+ * grey, which stays visible on the white background. */
 static const unsigned char palette[8][3] = {
     {0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167},
-    {230, 159, 0}, {86, 180, 233}, {0, 0, 0},   {240, 228, 66},
+    {230, 159, 0}, {86, 180, 233}, {0, 0, 0},   {120, 120, 120},
 };
 #define PAL_BASE 2      /* cmap0 index of palette[0]; 0 is the background, 1 the axes */
 #define PAL_BAND_BASE 10 /* translucent copies for bands */
