@@ -43,6 +43,11 @@ extern int cli_verbose;
 int cli_parse_double(const char *opt, const char *s, double *out);
 int cli_parse_size(const char *opt, const char *s, size_t *out);
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+/* A count in [lo, hi] (e.g. starts, resamples): anything outside is a usage error, so that a
+ * typo cannot ask for terabytes. */
+int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t *out);
+/* The largest counts of starts, resamples and random draws the tool accepts. */
+#define CLI_MAX_COUNT ((size_t)10000000)
 
 /* Simple long-option scanner for "--name value", "--name=value" and flags.
  * Usage:

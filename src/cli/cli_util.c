@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Shared pieces of the command-line tool. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -110,6 +111,23 @@ int cli_parse_size(const char *opt, const char *s, size_t *out)
     return 0;
 }
 
+int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t *out)
+{
+    uint64_t v = 0;
+    char *end = NULL;
+    errno = 0;
+    int ok = s && *s && *s != '-' && *s != '+';
+    if (ok) {
+        v = strtoull(s, &end, 10);
+        ok = *end == '\0' && errno != ERANGE && v >= lo && v <= hi;
+    }
+    if (!ok)
+        return cli_fail(SC_EXIT_USAGE, "%s: expected a whole number from %zu to %zu, got \"%s\"", opt,
+                        lo, hi, s ? s : "");
+    *out = (size_t)v;
+    return 0;
+}
+
 void cli_args_init(cli_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
@@ -171,17 +189,28 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
-    size_t len = strlen(path);
+    /* A regular file (or a link to one) is written under a temporary name beside it and
+     * renamed over it when complete. Anything else that exists (a device such as /dev/stdout,
+     * a FIFO) is written directly: renaming over it would replace it. */
+    struct stat st;
+    char *target = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) target = realpath(path, NULL);
+    const char *dest = target ? target : path;
+    int direct = stat(dest, &st) == 0 && !S_ISREG(st.st_mode);
+    size_t len = strlen(dest);
     o->path = malloc(len + 1);
-    o->tmp = malloc(len + 16);
-    if (!o->path || !o->tmp) {
+    o->tmp = direct ? NULL : malloc(len + 16);
+    if (!o->path || (!direct && !o->tmp)) {
         free(o->path);
         free(o->tmp);
+        free(target);
+        o->path = o->tmp = NULL;
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     }
-    memcpy(o->path, path, len + 1);
-    snprintf(o->tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
+    memcpy(o->path, dest, len + 1);
+    free(target);
+    if (!direct) snprintf(o->tmp, len + 16, "%s.tmp%ld", o->path, (long)getpid());
+    o->f = fopen(direct ? o->path : o->tmp, "w");
     if (!o->f) {
         int e = errno;
         free(o->path);
@@ -196,15 +225,17 @@ int cli_out_commit(cli_out *o)
 {
     if (o->f == stdout) {
         o->f = NULL;
-        return fflush(stdout) == 0 ? 0 : cli_fail(SC_EXIT_IO, "cannot write to standard output");
+        return fflush(stdout) == 0 && !ferror(stdout)
+                   ? 0
+                   : cli_fail(SC_EXIT_IO, "cannot write to standard output");
     }
     int bad = ferror(o->f);
     if (fclose(o->f) != 0) bad = 1;
     o->f = NULL;
     int rc = 0;
-    if (bad || rename(o->tmp, o->path) != 0) {
+    if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
         rc = cli_fail(SC_EXIT_IO, "%s: cannot write: %s", o->path, strerror(errno));
-        remove(o->tmp);
+        if (o->tmp) remove(o->tmp);
     }
     free(o->path);
     free(o->tmp);
@@ -216,7 +247,7 @@ void cli_out_abort(cli_out *o)
 {
     if (o->f && o->f != stdout) {
         fclose(o->f);
-        remove(o->tmp);
+        if (o->tmp) remove(o->tmp);
     }
     o->f = NULL;
     free(o->path);

@@ -326,9 +326,9 @@ int cmd_backtest(int argc, char **argv)
         else if (cli_opt(&a, "--tpr-fit-max", &v)) rc = a.error ? a.error : cli_parse_double("--tpr-fit-max", v, &o.tpr_fit_max);
         else if (cli_opt(&a, "--tpr", &v)) rc = a.error ? a.error : cli_parse_double("--tpr", v, &o.tpr);
         else if (cli_opt(&a, "--margin", &v)) rc = a.error ? a.error : cli_parse_double("--margin", v, &o.margin);
-        else if (cli_opt(&a, "--bnsl-starts", &v)) rc = a.error ? a.error : cli_parse_size("--bnsl-starts", v, &o.bnsl_starts);
+        else if (cli_opt(&a, "--bnsl-starts", &v)) rc = a.error ? a.error : cli_parse_count("--bnsl-starts", v, 1, CLI_MAX_COUNT, &o.bnsl_starts);
         else if (cli_opt(&a, "--seed", &v)) rc = a.error ? a.error : cli_parse_u64("--seed", v, &o.seed);
-        else if (cli_opt(&a, "--boot", &v)) rc = a.error ? a.error : cli_parse_size("--boot", v, &nboot);
+        else if (cli_opt(&a, "--boot", &v)) rc = a.error ? a.error : cli_parse_count("--boot", v, 0, CLI_MAX_COUNT, &nboot);
         else if (cli_opt(&a, "--threads", &v)) {
             size_t t = 0;
             rc = a.error ? a.error : cli_parse_size("--threads", v, &t);

@@ -88,7 +88,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
                  cli_opt(&s, "--loss", &a->loss) || cli_opt(&s, "--starts", &a->starts) ||
                  cli_opt(&s, "--out", &a->out) || cli_opt(&s, "--plot", &a->plot)) {
         } else if (cli_opt(&s, "--drop-top", &v)) rc = cli_parse_size("--drop-top", v, &a->drop_top);
-        else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_size("--bootstrap", v, &a->boot);
+        else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_count("--bootstrap", v, 0, CLI_MAX_COUNT, &a->boot);
         else if (cli_opt(&s, "--seed", &v)) rc = cli_parse_u64("--seed", v, &a->seed);
         else if (cli_opt(&s, "--max-x", &v)) rc = cli_parse_double("--max-x", v, &a->max_x);
         else if (cli_opt(&s, "--margin", &v)) rc = cli_parse_double("--margin", v, &a->margin);
@@ -126,6 +126,12 @@ static int parse_args(int argc, char **argv, fit_args *a)
     if (!a->data) return cli_fail(SC_EXIT_USAGE, "fit: no DATA file given (see 'scalecast fit --help')");
     if (!a->law) return cli_fail(SC_EXIT_USAGE, "fit: --law is required (see 'scalecast fit --help')");
     if (!a->ycol) return cli_fail(SC_EXIT_USAGE, "fit: --y is required");
+    if (a->plot) {
+        /* Checked before any work, so that a bad name does not cost a fit or leave --out. */
+        const char *dot = strrchr(a->plot, '.');
+        if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0 && strcmp(dot, ".pdf") != 0))
+            return cli_fail(SC_EXIT_USAGE, "--plot: the file name must end in .png, .svg or .pdf, got \"%s\"", a->plot);
+    }
     if (strcmp(a->loss, "ls") == 0) a->delta = 0;
     else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
     else if (strncmp(a->loss, "huber:", 6) == 0) {
@@ -135,9 +141,11 @@ static int parse_args(int argc, char **argv, fit_args *a)
     } else
         return cli_fail(SC_EXIT_USAGE, "--loss: expected ls or huber:DELTA, got \"%s\"", a->loss);
     if (strcmp(a->starts, "grid") != 0) {
-        int rc = cli_parse_size("--starts", a->starts, &a->nrandom);
+        if (strspn(a->starts, "0123456789") != strlen(a->starts) || !a->starts[0])
+            return cli_fail(SC_EXIT_USAGE, "--starts: expected grid or a number from 1 to %zu, got \"%s\"",
+                            CLI_MAX_COUNT, a->starts);
+        int rc = cli_parse_count("--starts", a->starts, 1, CLI_MAX_COUNT, &a->nrandom);
         if (rc) return rc;
-        if (a->nrandom == 0) return cli_fail(SC_EXIT_USAGE, "--starts: expected grid or a number >= 1");
     }
     return 0;
 }
@@ -746,9 +754,11 @@ int cmd_fit(int argc, char **argv)
     if (!rc) {
         if (a.json) print_json(out.f, &a, law, &d, fit, boot);
         else print_table(out.f, &a, law, &d, fit, boot);
-        rc = cli_out_commit(&out);
+        /* The figure first: when it cannot be written, --out is not left behind either. */
+        if (a.plot) rc = draw_figure(&a, law, &d, fit);
+        if (rc) cli_out_abort(&out);
+        else rc = cli_out_commit(&out);
     }
-    if (!rc && a.plot) rc = draw_figure(&a, law, &d, fit);
     sc_boot_free(boot);
     sc_fit_free(fit);
     fit_data_free(&d);

@@ -143,7 +143,7 @@ static int parse(int argc, char **argv, obs_args *a)
             rc = cli_parse_size("--select", v, &a->select);
             if (!rc && a->select == 0) rc = cli_fail(SC_EXIT_USAGE, "--select: expected at least 1 model");
         } else if (cli_opt(&g, "--random-sets", &v)) {
-            rc = cli_parse_size("--random-sets", v, &a->random_sets);
+            rc = cli_parse_count("--random-sets", v, 0, 100000, &a->random_sets);
         } else if (cli_opt(&g, "--seed", &v)) {
             rc = cli_parse_u64("--seed", v, &a->seed);
         } else if (cli_opt(&g, "--scale", &v)) {

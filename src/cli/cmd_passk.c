@@ -33,7 +33,7 @@ static const char *help =
     "pass@k > 0).\n";
 
 typedef struct pk_point {
-    double C, k, y;
+    double C, k, y, tpr;
 } pk_point;
 
 static int cmp_double(const void *a, const void *b)
@@ -95,15 +95,18 @@ static int load(const char *path, const char *bench, double tpr_want, double kma
                           sc_table_source(t), line, col, y);
             break;
         }
-        /* A run listed twice in the release (same compute) contributes its first copy only,
+        /* A run listed twice in the release (same compute and ratio) contributes its first copy only,
          * as in the backtests: otherwise it would weigh double. */
+        double run_tpr = (has_flops && tpr_want <= 0) ? NAN : sc_table_num(t, jtpr)[i];
         int seen = 0;
-        for (size_t q = 0; q < m && !seen; q++) seen = p[q].C == C && p[q].k == k;
+        for (size_t q = 0; q < m && !seen; q++)
+            seen = p[q].C == C && p[q].k == k &&
+                   (p[q].tpr == run_tpr || (isnan(p[q].tpr) && isnan(run_tpr)));
         if (seen) {
             (*ndup)++;
             continue;
         }
-        p[m++] = (pk_point){C, k, y};
+        p[m++] = (pk_point){C, k, y, run_tpr};
     }
     sc_table_free(t);
     if (!rc && nbench == 0) rc = cli_fail(SC_EXIT_DATA, "%s: no rows for benchmark \"%s\"", path, bench);

@@ -375,7 +375,7 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
         } else if (cli_opt(&a, "--level", &v)) {
             if (!a.error && (rc = cli_parse_double("--level", v, &o->level))) return rc;
         } else if (cli_opt(&a, "--boot", &v)) {
-            if (!a.error && (rc = cli_parse_size("--boot", v, &o->B))) return rc;
+            if (!a.error && (rc = cli_parse_count("--boot", v, 0, CLI_MAX_COUNT, &o->B))) return rc;
         } else if (cli_opt(&a, "--seed", &v)) {
             if (!a.error && (rc = cli_parse_u64("--seed", v, &o->seed))) return rc;
         } else if (is_fit && cli_opt(&a, "--holdout", &v)) {

@@ -49,7 +49,14 @@ int main(int argc, char **argv)
         printf("scalecast %s\n", SC_VERSION_STRING);
         return SC_EXIT_OK;
     }
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-        if (strcmp(argv[1], commands[k].name) == 0) return commands[k].run(argc - 1, argv + 1);
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        if (strcmp(argv[1], commands[k].name) != 0) continue;
+        int rc = commands[k].run(argc - 1, argv + 1);
+        /* Results printed to standard output count only if they were written: a full disk or a
+         * closed pipe is an error, whatever the command did. */
+        if ((fflush(stdout) != 0 || ferror(stdout)) && rc == SC_EXIT_OK)
+            rc = cli_fail(SC_EXIT_IO, "cannot write to standard output");
+        return rc;
+    }
     return cli_fail(SC_EXIT_USAGE, "unknown command \"%s\" (see 'scalecast --help')", argv[1]);
 }

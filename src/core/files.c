@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Whole-file reads, and output files that are complete or absent: written under a temporary
  * name beside the target and renamed over it only when everything was written. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "core/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err)
@@ -44,14 +46,25 @@ sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err
 sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_error *err)
 {
     memset(t, 0, sizeof *t);
-    size_t len = strlen(path);
-    t->path = sc_strdup(path);
+    /* A link to a regular file is followed (the file beside its target is renamed over the
+     * target, so the link survives); anything else that exists and is not a regular file (a
+     * device, a FIFO) is written directly, since a rename would replace it. */
+    struct stat st;
+    char *target = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) target = realpath(path, NULL);
+    const char *dest = target ? target : path;
+    int direct = stat(dest, &st) == 0 && !S_ISREG(st.st_mode);
+    size_t len = strlen(dest);
+    t->path = sc_strdup(dest);
     t->tmp = malloc(len + 32);
+    free(target);
     if (!t->path || !t->tmp) {
         sc_tmpfile_abort(t);
         return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
     }
-    snprintf(t->tmp, len + 32, "%s.tmp%ld", path, (long)getpid());
+    if (direct) snprintf(t->tmp, len + 32, "%s", t->path);
+    else snprintf(t->tmp, len + 32, "%s.tmp%ld", t->path, (long)getpid());
+    t->direct = direct;
     /* Created even when the caller writes the file by name (e.g. a plotting library), so
      * that an unwritable place is reported before any work. */
     t->f = fopen(t->tmp, "w");
@@ -78,9 +91,9 @@ sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err)
         t->f = NULL;
     }
     sc_status s = SC_OK;
-    if (bad || rename(t->tmp, t->path) != 0) {
+    if (bad || (!t->direct && rename(t->tmp, t->path) != 0)) {
         s = sc_fail(err, SC_EIO, t->path, 0, 0, "cannot write: %s", strerror(errno));
-        remove(t->tmp);
+        if (!t->direct) remove(t->tmp);
     }
     free(t->path);
     free(t->tmp);
@@ -91,7 +104,7 @@ sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err)
 void sc_tmpfile_abort(sc_tmpfile *t)
 {
     if (t->f) fclose(t->f);
-    if (t->tmp) remove(t->tmp);
+    if (t->tmp && !t->direct) remove(t->tmp);
     free(t->path);
     free(t->tmp);
     memset(t, 0, sizeof *t);

@@ -34,8 +34,9 @@ sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err
  * as f when open_stream, else closed so that a library can write it by name); commit: renames
  * tmp over path; abort: removes tmp. */
 typedef struct sc_tmpfile {
-    char *path, *tmp;
+    char *path, *tmp; /* tmp == path's copy when writing directly (a device or FIFO) */
     FILE *f;
+    int direct;
 } sc_tmpfile;
 sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_error *err);
 sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err);

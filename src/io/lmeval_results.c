@@ -346,7 +346,7 @@ sc_status sc_lmeval_results_read_dir(const char *dir, sc_table **out, sc_error *
     res_acc a;
     memset(&a, 0, sizeof a);
     sc_status st = list_json(dir, &l, 0, err);
-    if (st == SC_OK) qsort(l.p, l.n, sizeof *l.p, cmp_str);
+    if (st == SC_OK && l.n > 1) qsort(l.p, l.n, sizeof *l.p, cmp_str);
     for (size_t k = 0; k < l.n && st == SC_OK; k++) {
         json_error_t je;
         json_t *root = json_load_file(l.p[k], JSON_ALLOW_NUL, &je);

@@ -168,17 +168,21 @@ sc_status sc_report_figure(sc_report *r, const char *image_path, const char *cap
     char *data;
     size_t n;
     SC_TRY(sc_read_file(image_path, &data, &n, err));
-    sc_status s = puts_raw(r, "<figure>");
-    if (s == SC_OK && svg) {
-        /* Inline the <svg> element itself, without the XML prologue. */
-        char *start = strstr(data, "<svg");
-        s = start ? put(r, start, n - (size_t)(start - data))
-                  : sc_fail(err, SC_EPARSE, image_path, 0, 0, "no <svg> element");
-    } else if (s == SC_OK) {
-        s = puts_raw(r, "<img alt=\"figure\" src=\"data:image/png;base64,");
-        if (s == SC_OK) s = put_base64(r, (const unsigned char *)data, n);
-        if (s == SC_OK) s = puts_raw(r, "\">");
+    /* Both kinds go in as data URIs of an <img>: an SVG placed inline could carry scripts
+     * that would run when the report is opened; as an image it cannot. */
+    static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (png && (n < 8 || memcmp(data, png_magic, 8) != 0)) {
+        free(data);
+        return sc_fail(err, SC_EPARSE, image_path, 0, 0, "not a PNG file");
     }
+    if (svg && !strstr(data, "<svg")) {
+        free(data);
+        return sc_fail(err, SC_EPARSE, image_path, 0, 0, "no <svg> element");
+    }
+    sc_status s = puts_raw(r, svg ? "<figure><img alt=\"figure\" src=\"data:image/svg+xml;base64,"
+                                  : "<figure><img alt=\"figure\" src=\"data:image/png;base64,");
+    if (s == SC_OK) s = put_base64(r, (const unsigned char *)data, n);
+    if (s == SC_OK) s = puts_raw(r, "\">");
     free(data);
     if (s == SC_OK && caption) {
         s = puts_raw(r, "<figcaption>");

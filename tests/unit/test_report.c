@@ -108,7 +108,7 @@ static void test_report_html(void **state)
     snprintf(bin, sizeof bin, "%s/m.png", tmpdir);
     snprintf(html, sizeof html, "%s/r.html", tmpdir);
     FILE *f = fopen(bin, "wb");
-    fputs("Man", f); /* base64 "TWFu" */
+    fputs("\x89PNG\r\n\x1a\nMan", f); /* PNG signature, then "Man" */
     fclose(f);
     sc_report *r = NULL;
     assert_int_equal(sc_report_new("A <test> & report", &r), SC_OK);
@@ -120,6 +120,13 @@ static void test_report_html(void **state)
     sc_error err;
     assert_int_equal(sc_report_figure(r, bin, "bytes", &err), SC_OK);
     assert_int_equal(sc_report_figure(r, "nope.gif", "x", &err), SC_EINVAL);
+    char fake[300];
+    snprintf(fake, sizeof fake, "%s/fake.png", tmpdir);
+    f = fopen(fake, "wb");
+    fputs("<svg onload=alert(1)>", f);
+    fclose(f);
+    assert_int_equal(sc_report_figure(r, fake, "x", &err), SC_EPARSE);
+    assert_string_equal(err.message, "not a PNG file");
     assert_int_equal(sc_report_save(r, html, &err), SC_OK);
     char *d = slurp(html, NULL);
     assert_non_null(strstr(d, "<title>A &lt;test> &amp; report</title>"));
@@ -127,7 +134,7 @@ static void test_report_html(void **state)
     assert_non_null(strstr(d, "<p>alpha &lt; beta</p>"));
     assert_non_null(strstr(d, "<td>powerlaw</td><td>2.17</td>"));
     assert_non_null(strstr(d, "<td>bnsl</td><td></td>"));
-    assert_non_null(strstr(d, "data:image/png;base64,TWFu\""));
+    assert_non_null(strstr(d, "data:image/png;base64,iVBORw0KGgpNYW4=\""));
     assert_null(strstr(d, "http"));
     free(d);
     sc_report_free(r);
@@ -147,8 +154,9 @@ static void test_report_embeds_svg(void **state)
     assert_int_equal(sc_report_figure(r, svg, "a figure", &err), SC_OK);
     assert_int_equal(sc_report_save(r, html, &err), SC_OK);
     char *d = slurp(html, NULL);
-    assert_non_null(strstr(d, "<figure><svg"));
-    assert_null(strstr(d, "<?xml"));
+    /* Embedded as an image (data URI), never inline where its scripts could run. */
+    assert_non_null(strstr(d, "<figure><img alt=\"figure\" src=\"data:image/svg+xml;base64,"));
+    assert_null(strstr(d, "<svg"));
     assert_non_null(strstr(d, "<figcaption>a figure</figcaption>"));
     free(d);
     sc_report_free(r);
