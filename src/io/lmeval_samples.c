@@ -160,8 +160,8 @@ static int read_loglik(sc_lmeval_samples *r, lm_scan *s, double *v)
 {
     char c = 0;
     if (lm_peek(s, &c)) return -1;
+    const char *at = s->p;
     if (c == '"') {
-        const char *at = s->p;
         r->tmp.len = 0;
         if (lm_string(s, &r->tmp)) return -1;
         char *end = NULL;
@@ -169,10 +169,15 @@ static int read_loglik(sc_lmeval_samples *r, lm_scan *s, double *v)
         *v = strtod(txt, &end);
         if (end == txt || *end != '\0')
             return lm_fail(s, at, "expected a log-likelihood, got \"%.40s\"", txt);
-        return 0;
+    } else if (c == '-' || (c >= '0' && c <= '9') || c == 'N' || c == 'I') {
+        if (lm_number(s, v)) return -1;
+    } else {
+        return lm_fail(s, s->p, "expected a log-likelihood (number or string)");
     }
-    if (c == '-' || (c >= '0' && c <= '9') || c == 'N' || c == 'I') return lm_number(s, v);
-    return lm_fail(s, s->p, "expected a log-likelihood (number or string)");
+    /* A log-likelihood is at most 0 (a log of a probability; a little slack for rounding).
+     * -inf (probability 0) is valid, NaN marks an undefined sample; +inf or 5.0 is bad data. */
+    if (*v > 1e-6) return lm_fail(s, at, "a log-likelihood must be <= 0, got %g", *v);
+    return 0;
 }
 
 static int read_flag(sc_lmeval_samples *r, lm_scan *s, unsigned char *g)
