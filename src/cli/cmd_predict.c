@@ -81,6 +81,9 @@ int cmd_predict(int argc, char **argv)
     size_t m = 0;
     char *buf = rc == 0 ? cli_strdup(at) : NULL;
     if (rc == 0 && !buf) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    size_t alen = strlen(at);
+    if (rc == 0 && (alen == 0 || at[0] == ',' || at[alen - 1] == ',' || strstr(at, ",,")))
+        rc = cli_fail(SC_EXIT_USAGE, "--at: an empty point in \"%s\"", at);
     for (char *tok = buf ? strtok(buf, ",") : NULL; rc == 0 && tok; tok = strtok(NULL, ",")) {
         if (m >= MAX_AT) {
             rc = cli_fail(SC_EXIT_USAGE, "--at: at most %d points", MAX_AT);
@@ -95,6 +98,9 @@ int cmd_predict(int argc, char **argv)
         if (colon) *colon = '\0';
         rc = cli_parse_double("--at", tok, &x[m * law->nx]);
         if (rc == 0 && colon) rc = cli_parse_double("--at", colon + 1, &x[m * law->nx + 1]);
+        for (size_t k = 0; rc == 0 && k < law->nx; k++)
+            if (!isfinite(x[m * law->nx + k]))
+                rc = cli_fail(SC_EXIT_USAGE, "--at \"%s\": expected finite numbers", tok);
         if (rc == 0 && law->check) {
             char why[96];
             if (law->check(&x[m * law->nx], 0.5, why, sizeof why) != SC_OK)
@@ -108,6 +114,13 @@ int cmd_predict(int argc, char **argv)
         sc_law_predict(law, theta, x, m, y);
         if (!isnan(chance))
             for (size_t i = 0; i < m; i++) y[i] = chance + (1.0 - chance) * y[i];
+        for (size_t i = 0; i < m && rc == 0; i++)
+            if (!isfinite(y[i]))
+                rc = cli_fail(SC_EXIT_NUMERIC,
+                              "the prediction at point %zu of --at is not finite (the fitted law "
+                              "overflows there)", i + 1);
+    }
+    if (rc == 0) {
         cli_out out;
         rc = cli_out_open(&out, out_path);
         if (rc == 0) {
