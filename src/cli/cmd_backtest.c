@@ -331,7 +331,7 @@ int cmd_backtest(int argc, char **argv)
         else if (cli_opt(&a, "--boot", &v)) rc = a.error ? a.error : cli_parse_count("--boot", v, 0, CLI_MAX_COUNT, &nboot);
         else if (cli_opt(&a, "--threads", &v)) {
             size_t t = 0;
-            rc = a.error ? a.error : cli_parse_size("--threads", v, &t);
+            rc = a.error ? a.error : cli_parse_count("--threads", v, 1, 1024, &t);
             o.threads = (int)(t > 1024 ? 1024 : t);
         } else if (cli_opt(&a, "--benchmarks", &v)) {
             if (!a.error) { free(bench_buf); bench_buf = cli_strdup(v); }

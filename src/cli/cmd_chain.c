@@ -446,6 +446,10 @@ int cmd_chain(int argc, char **argv)
             goto done;
         }
         if (xscale_s && (rc = cli_parse_double("--x-scale", xscale_s, &ao.xscale))) goto done;
+        if (xscale_s && !(ao.xscale > 0 && isfinite(ao.xscale))) {
+            rc = cli_fail(SC_EXIT_USAGE, "--x-scale: expected a number > 0, got \"%s\"", xscale_s);
+            goto done;
+        }
         if (!ao.metrics) {
             rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: give --preset or --metrics");
             goto done;
@@ -481,7 +485,7 @@ int cmd_chain(int argc, char **argv)
         goto done;
     }
     size_t threads = 0;
-    if (threads_s && (rc = cli_parse_size("--threads", threads_s, &threads))) goto done;
+    if (threads_s && (rc = cli_parse_count("--threads", threads_s, 1, 1024, &threads))) goto done;
     if (threads > 1024) {
         rc = cli_fail(SC_EXIT_USAGE, "--threads: at most 1024");
         goto done;

@@ -112,9 +112,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
                 rc = cli_fail(SC_EXIT_USAGE, "--level: expected a number in (0, 1), got \"%s\"", v);
         } else if (cli_opt(&s, "--threads", &v)) {
             size_t t = 0;
-            rc = cli_parse_size("--threads", v, &t);
-            if (!rc && (t == 0 || t > 1024))
-                rc = cli_fail(SC_EXIT_USAGE, "--threads: expected 1 to 1024, got \"%s\"", v);
+            rc = cli_parse_count("--threads", v, 1, 1024, &t);
             a->threads = (int)t;
         } else if (s.positional && !a->data) a->data = s.positional;
         else if (s.positional)
