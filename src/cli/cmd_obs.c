@@ -301,6 +301,15 @@ static int select_rows(const obs_args *a, run *r)
         r->keep[i] = (unsigned char)k;
         kept += (size_t)k;
     }
+    for (size_t d = 0; d < a->ndrop; d++) {
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++) {
+            const char *m = sc_table_text(r->table, mc, i);
+            found = m && strcmp(m, a->drop[d]) == 0;
+        }
+        if (!found)
+            return cli_fail(SC_EXIT_USAGE, "--drop-model: no model \"%s\" in the data", a->drop[d]);
+    }
     if (kept == 0)
         return cli_fail(SC_EXIT_DATA,
                         "%s: no model of the default set (21 families, see --help) in the data; "
@@ -315,6 +324,10 @@ static int select_rows(const obs_args *a, run *r)
     } else {
         while (base[nb]) nb++;
     }
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(base[i], base[j]) == 0)
+                return cli_fail(SC_EXIT_USAGE, "--metrics: \"%s\" is listed twice", base[i]);
     for (size_t j = 0; j < a->nexclude; j++) {
         int found = 0;
         for (size_t i = 0; i < nb; i++) found |= strcmp(base[i], a->exclude[j]) == 0;
