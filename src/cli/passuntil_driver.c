@@ -257,6 +257,9 @@ int pu_sample_main(int argc, char **argv)
         return cli_fail(SC_EXIT_USAGE, "passuntil sample needs --instances, --cmd and --log");
     if (r < 1) return cli_fail(SC_EXIT_USAGE, "--r: r must be >= 1 (got %zu)", r);
     if (kmax < r) return cli_fail(SC_EXIT_USAGE, "--kmax: K_max (%zu) must be >= r (%zu)", kmax, r);
+    if (kmax > PU_KMAX_LIMIT)
+        return cli_fail(SC_EXIT_USAGE, "--kmax: K_max (%zu) is above the limit of %zu draws per "
+                        "instance", kmax, PU_KMAX_LIMIT);
     if (jobs < 1 || jobs > 4096) return cli_fail(SC_EXIT_USAGE, "--jobs: expected 1..4096, got %zu", jobs);
     if (timeout < 0.0 || !isfinite(timeout))
         return cli_fail(SC_EXIT_USAGE, "--timeout: expected seconds >= 0, got %g", timeout);

@@ -55,6 +55,16 @@ static int parse_header(pu_log *log, json_t *h, const uint64_t *budget_override)
     uint64_t r, kmax, seed = 0, budget = 0;
     if (get_count(h, "r", &r) || get_count(h, "kmax", &kmax))
         return bad(log, 1, "header: \"r\" and \"kmax\" must be whole numbers >= 0");
+    if (kmax > PU_KMAX_LIMIT) {
+        snprintf(msg, sizeof msg, "header: \"kmax\" %llu is above the limit of %zu draws per "
+                 "instance", (unsigned long long)kmax, PU_KMAX_LIMIT);
+        return bad(log, 1, msg);
+    }
+    if (r > kmax) {
+        snprintf(msg, sizeof msg, "header: \"r\" %llu is above \"kmax\" %llu",
+                 (unsigned long long)r, (unsigned long long)kmax);
+        return bad(log, 1, msg);
+    }
     if (get_count(h, "seed", &seed) && json_object_get(h, "seed"))
         return bad(log, 1, "header: \"seed\" must be a whole number >= 0");
     if (get_count(h, "budget", &budget) && json_object_get(h, "budget"))

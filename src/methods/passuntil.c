@@ -57,6 +57,9 @@ static double beta_quantile(double P, double a, double b)
     return x;
 }
 
+/* The largest K_max accepted (documented in docs/passuntil.md; the schedule has the same). */
+#define SC_PU_KMAX_LIMIT 1000000000u
+
 /* log(-log p): the space of the task law. */
 static double loglog(double p)
 {
@@ -69,6 +72,9 @@ sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax, dou
     if (r < 1) return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "r must be >= 1 (got %zu)", r);
     if (kmax < r)
         return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "K_max (%zu) must be >= r (%zu)", kmax, r);
+    if (kmax > SC_PU_KMAX_LIMIT)
+        return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "K_max (%zu) above the limit of %zu draws",
+                       kmax, (size_t)SC_PU_KMAX_LIMIT);
     if (!(level > 0.0 && level < 1.0))
         return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "level must be in (0, 1), got %g", level);
     if (draws == 0) return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "no draws (K = 0)");
