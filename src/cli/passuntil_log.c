@@ -174,9 +174,27 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
     fclose(f);
     if (rc) return rc;
     if (ioerr) return cli_fail(SC_EXIT_IO, "%s: read error", path);
-    if (line == 0 || !log->sched) return cli_fail(SC_EXIT_DATA, "%s: empty run log", path);
+    if (line == 0) return cli_fail(SC_EXIT_DATA, "%s: empty run log", path);
+    if (!log->sched)
+        return cli_fail(SC_EXIT_DATA,
+                        "%s:1: incomplete header line (the run was killed while writing it)",
+                        path);
     log->valid_bytes = pos;
     return 0;
+}
+
+int pu_log_has_line(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int c, found = 0;
+    while ((c = getc(f)) != EOF)
+        if (c == '\n') {
+            found = 1;
+            break;
+        }
+    fclose(f);
+    return found;
 }
 
 void pu_log_write_header(FILE *f, const pu_log *log)
