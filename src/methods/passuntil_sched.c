@@ -30,6 +30,8 @@ typedef struct pu_inst {
     size_t count;      /* draws issued or recorded */
     size_t running;
     size_t error_at;   /* 1-based draw of the earliest error, 0 = none */
+    size_t pass_at;    /* 1-based draw of the r-th recorded pass, 0 = not yet: no draw after it
+                        * can matter, whatever the draws still running before it give */
     char *error_msg;
     sc_pu_state state;
 } pu_inst;
@@ -184,6 +186,7 @@ static int can_issue(const sc_pu_sched *s, const pu_inst *in)
     if (in->state != SC_PU_RUNNING) return 0;
     if (in->lowest >= s->kmax) return 0;
     if (in->error_at && in->lowest + 1 >= in->error_at) return 0;
+    if (in->pass_at && in->lowest + 1 > in->pass_at) return 0;
     return 1;
 }
 
@@ -252,6 +255,13 @@ sc_status sc_pu_sched_record(sc_pu_sched *s, size_t inst, size_t draw, sc_pu_out
     }
     advance(s, in);
     skip_taken(in);
+    if (o == SC_PU_PASS && (in->pass_at == 0 || draw < in->pass_at)) {
+        /* The r-th pass among the recorded draws, counting the completed prefix. */
+        size_t n = in->passes;
+        in->pass_at = n >= s->r ? in->prefix : 0;
+        for (size_t k = 0; k < in->nd && n < s->r; k++)
+            if (in->d[k].v == D_PASS && ++n == s->r) in->pass_at = in->d[k].draw;
+    }
     return SC_OK;
 }
 

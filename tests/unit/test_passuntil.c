@@ -223,6 +223,41 @@ static void test_schedule_large_draws(void **state)
     sc_pu_sched_free(s);
 }
 
+/* With draws in parallel, no new draw starts once r passes are recorded, even while earlier
+ * draws still run (those may overshoot, at most J - 1 per instance). */
+static void test_schedule_no_draw_after_r_passes(void **state)
+{
+    (void)state;
+    const char *names[1] = {"a"};
+    sc_pu_sched *s = NULL;
+    sc_error err;
+    assert_int_equal(sc_pu_sched_new(names, 1, 2, 100, 0, &s, &err), SC_OK);
+    size_t i, d, K, c;
+    for (size_t k = 1; k <= 4; k++) {
+        assert_true(sc_pu_sched_next(s, &i, &d));
+        assert_int_equal(d, k);
+    }
+    assert_int_equal(sc_pu_sched_record(s, 0, 3, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_true(sc_pu_sched_next(s, &i, &d)); /* one pass known: draw 5 may still matter */
+    assert_int_equal(d, 5);
+    assert_int_equal(sc_pu_sched_record(s, 0, 2, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_false(sc_pu_sched_next(s, &i, &d)); /* the 2nd pass is at draw 3 or earlier */
+    /* A cancelled draw before the r-th pass is issued again. */
+    sc_pu_sched_cancel(s, 0, 1);
+    assert_true(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(d, 1);
+    assert_false(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(sc_pu_sched_record(s, 0, 5, SC_PU_FAIL, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_record(s, 0, 4, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_record(s, 0, 1, SC_PU_FAIL, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_state(s, 0, &K, &c, NULL, NULL), SC_PU_RESOLVED);
+    assert_int_equal(K, 3);
+    assert_int_equal(c, 2);
+    assert_true(sc_pu_sched_done(s));
+    assert_int_equal(sc_pu_sched_issued(s), 5);
+    sc_pu_sched_free(s);
+}
+
 /* A large r (3e9, beyond int) in the instance-level law: trigamma is evaluated at the double r,
  * no overflow and no abort. */
 static void test_instance_fit_large_r(void **state)
@@ -369,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_task_measurement_floor),
         cmocka_unit_test(test_schedule_large_draws),
         cmocka_unit_test(test_instance_fit_large_r),
+        cmocka_unit_test(test_schedule_no_draw_after_r_passes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
