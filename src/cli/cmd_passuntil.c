@@ -193,6 +193,12 @@ static int load_csv(pu_data *d, const char *path)
         }
         if ((rc = cell_count(t, jK, i, "K (draws)", &K)) || (rc = cell_count(t, jr, i, "r (passes)", &r)))
             break;
+        if (K > PU_KMAX_LIMIT) {
+            sc_table_cell_pos(t, i, jK, &line, &col);
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu:%zu: K (draws) %zu is above the limit of %zu",
+                          src, line, col, K, PU_KMAX_LIMIT);
+            break;
+        }
         int cens = 0;
         if (jc >= 0) {
             double c = sc_table_num(t, (size_t)jc)[i];

@@ -8,6 +8,9 @@
 
 #include <stdio.h>
 
+/* The largest K_max (and so draw number) accepted, as in the schedule (docs/passuntil.md). */
+#define PU_KMAX_LIMIT ((size_t)1000000000)
+
 /* A run log: its header and the schedule rebuilt from its outcome records. */
 typedef struct pu_log {
     char *path;
@@ -27,6 +30,8 @@ typedef struct pu_log {
  * Returns 0 or an exit code (message printed). */
 int pu_log_load(const char *path, const uint64_t *budget, pu_log *log);
 void pu_log_free(pu_log *log);
+/* 1 if the file holds at least one complete line (a header), else 0. */
+int pu_log_has_line(const char *path);
 
 /* Writes the header line / one outcome line and flushes it. */
 void pu_log_write_header(FILE *f, const pu_log *log);

@@ -219,7 +219,7 @@ int pu_sample_main(int argc, char **argv)
     uint64_t budget = 0, seed = 1;
     double timeout = 0.0, size = NAN, level = 0.9;
     const char *model = "";
-    int rc = 0;
+    int rc = 0, budget_given = 0;
     cli_args a;
     cli_args_init(&a, argc, argv);
     while (cli_args_next(&a)) {
@@ -238,6 +238,7 @@ int pu_sample_main(int argc, char **argv)
             if (!a.error && (rc = cli_parse_size("--jobs", v, &jobs))) return rc;
         } else if (cli_opt(&a, "--budget", &v)) {
             if (!a.error && (rc = cli_parse_u64("--budget", v, &budget))) return rc;
+            budget_given = 1;
         } else if (cli_opt(&a, "--seed", &v)) {
             if (!a.error && (rc = cli_parse_u64("--seed", v, &seed))) return rc;
         } else if (cli_opt(&a, "--timeout", &v)) {
@@ -257,6 +258,9 @@ int pu_sample_main(int argc, char **argv)
         return cli_fail(SC_EXIT_USAGE, "passuntil sample needs --instances, --cmd and --log");
     if (r < 1) return cli_fail(SC_EXIT_USAGE, "--r: r must be >= 1 (got %zu)", r);
     if (kmax < r) return cli_fail(SC_EXIT_USAGE, "--kmax: K_max (%zu) must be >= r (%zu)", kmax, r);
+    if (kmax > PU_KMAX_LIMIT)
+        return cli_fail(SC_EXIT_USAGE, "--kmax: K_max (%zu) is above the limit of %zu draws per "
+                        "instance", kmax, PU_KMAX_LIMIT);
     if (jobs < 1 || jobs > 4096) return cli_fail(SC_EXIT_USAGE, "--jobs: expected 1..4096, got %zu", jobs);
     if (timeout < 0.0 || !isfinite(timeout))
         return cli_fail(SC_EXIT_USAGE, "--timeout: expected seconds >= 0, got %g", timeout);
@@ -273,10 +277,19 @@ int pu_sample_main(int argc, char **argv)
     memset(&log, 0, sizeof log);
     FILE *lf = NULL;
     struct stat lst;
-    /* An existing, non-empty log is resumed (an empty one was cut before its header). */
-    if (stat(log_path, &lst) == 0 && lst.st_size > 0) {
-        /* Resume: the log must describe the same run. */
-        if ((rc = pu_log_load(log_path, &budget, &log))) goto done;
+    /* An existing log with a complete header line is resumed. An empty one, or one whose header
+     * line was cut (the run was killed while writing it: no outcome can follow), is started
+     * again: opening it for writing truncates it and the header is written anew. */
+    int exists = stat(log_path, &lst) == 0 && lst.st_size > 0;
+    if (exists && !pu_log_has_line(log_path)) {
+        cli_warn("%s: its header line is incomplete (the run was killed while writing it): "
+                 "writing it again", log_path);
+        exists = 0;
+    }
+    if (exists) {
+        /* Resume: the log must describe the same run. The logged budget stands unless --budget
+         * is given again. */
+        if ((rc = pu_log_load(log_path, budget_given ? &budget : NULL, &log))) goto done;
         const char *what = NULL;
         char want[128], got[128];
         if (log.r != r) what = "--r", snprintf(want, sizeof want, "%zu", log.r), snprintf(got, sizeof got, "%zu", r);

@@ -55,6 +55,16 @@ static int parse_header(pu_log *log, json_t *h, const uint64_t *budget_override)
     uint64_t r, kmax, seed = 0, budget = 0;
     if (get_count(h, "r", &r) || get_count(h, "kmax", &kmax))
         return bad(log, 1, "header: \"r\" and \"kmax\" must be whole numbers >= 0");
+    if (kmax > PU_KMAX_LIMIT) {
+        snprintf(msg, sizeof msg, "header: \"kmax\" %llu is above the limit of %zu draws per "
+                 "instance", (unsigned long long)kmax, PU_KMAX_LIMIT);
+        return bad(log, 1, msg);
+    }
+    if (r > kmax) {
+        snprintf(msg, sizeof msg, "header: \"r\" %llu is above \"kmax\" %llu",
+                 (unsigned long long)r, (unsigned long long)kmax);
+        return bad(log, 1, msg);
+    }
     if (get_count(h, "seed", &seed) && json_object_get(h, "seed"))
         return bad(log, 1, "header: \"seed\" must be a whole number >= 0");
     if (get_count(h, "budget", &budget) && json_object_get(h, "budget"))
@@ -164,9 +174,27 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
     fclose(f);
     if (rc) return rc;
     if (ioerr) return cli_fail(SC_EXIT_IO, "%s: read error", path);
-    if (line == 0 || !log->sched) return cli_fail(SC_EXIT_DATA, "%s: empty run log", path);
+    if (line == 0) return cli_fail(SC_EXIT_DATA, "%s: empty run log", path);
+    if (!log->sched)
+        return cli_fail(SC_EXIT_DATA,
+                        "%s:1: incomplete header line (the run was killed while writing it)",
+                        path);
     log->valid_bytes = pos;
     return 0;
+}
+
+int pu_log_has_line(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int c, found = 0;
+    while ((c = getc(f)) != EOF)
+        if (c == '\n') {
+            found = 1;
+            break;
+        }
+    fclose(f);
+    return found;
 }
 
 void pu_log_write_header(FILE *f, const pu_log *log)

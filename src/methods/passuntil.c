@@ -10,6 +10,7 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_sf_result.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -57,6 +58,9 @@ static double beta_quantile(double P, double a, double b)
     return x;
 }
 
+/* The largest K_max accepted (documented in docs/passuntil.md; the schedule has the same). */
+#define SC_PU_KMAX_LIMIT 1000000000u
+
 /* log(-log p): the space of the task law. */
 static double loglog(double p)
 {
@@ -69,6 +73,9 @@ sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax, dou
     if (r < 1) return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "r must be >= 1 (got %zu)", r);
     if (kmax < r)
         return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "K_max (%zu) must be >= r (%zu)", kmax, r);
+    if (kmax > SC_PU_KMAX_LIMIT)
+        return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "K_max (%zu) above the limit of %zu draws",
+                       kmax, (size_t)SC_PU_KMAX_LIMIT);
     if (!(level > 0.0 && level < 1.0))
         return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "level must be in (0, 1), got %g", level);
     if (draws == 0) return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "no draws (K = 0)");
@@ -158,6 +165,25 @@ static sc_status task_estimate(const sc_pu_est *inst, size_t stride, size_t S, s
     if (!(var_pu > meas)) var_pu = meas;
     double d = out->pu * log(out->pu);
     out->sd_loglog = sqrt(var_pu) / fabs(d);
+    /* The bootstrap over instances sees no measurement error: with one instance, or identical
+     * ones, its interval has zero width. The reported interval is therefore at least as wide as
+     * the one implied by sd_loglog, F +- z sd_loglog with F = log(-log PU), mapped back by
+     * PU = exp(-exp(F)) (decreasing in F). When PU = 1 (no F) the means of the instances' exact
+     * bounds are used instead. */
+    double mlo, mhi;
+    if (out->pu > 0.0 && out->pu < 1.0 && isfinite(out->sd_loglog)) {
+        double F = loglog(out->pu);
+        mlo = exp(-exp(F + z * out->sd_loglog));
+        mhi = exp(-exp(F - z * out->sd_loglog));
+    } else {
+        mlo = mhi = 0.0;
+        for (size_t s = 0; s < S; s++) {
+            mlo += inst[s * stride].lo / (double)S;
+            mhi += inst[s * stride].hi / (double)S;
+        }
+    }
+    if (mlo < out->lo) out->lo = mlo;
+    if (mhi > out->hi) out->hi = mhi;
     return SC_OK;
 }
 
@@ -440,6 +466,16 @@ void sc_pu_fit_predict(const sc_pu_fit *fit, double N, double *pu, double *lo, d
 
 /* ---- instance-level law ---- */
 
+/* The sd of log(-log PU) of a resolved instance, sqrt(psi_1(r)) / |log PU|: for small p, K p is
+ * Gamma(r, 1) and Var log(K p) = psi_1(r) (trigamma). psi_1 is evaluated at the double r (no
+ * int conversion, any r), with its status checked; NaN when it cannot be evaluated. */
+static double inst_sd(const sc_pu_est *e)
+{
+    gsl_sf_result res;
+    if (gsl_sf_psi_1_e((double)e->r, &res) != GSL_SUCCESS || !(res.val > 0.0)) return NAN;
+    return sqrt(res.val) / fabs(log(e->pu));
+}
+
 void sc_pu_inst_fit_free(sc_pu_inst_fit *fit)
 {
     if (!fit) return;
@@ -460,6 +496,8 @@ sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est, s
 {
     *out = NULL;
     SC_TRY(check_ladder(N, M, est, S, err));
+    /* GSL's default handler aborts: off here, every status is checked. */
+    gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
     sc_pu_inst_fit *fit = calloc(1, sizeof *fit);
     double *x = sc_malloc_array(M, sizeof *x), *F = sc_malloc_array(M, sizeof *F);
     double *sd = sc_malloc_array(M, sizeof *sd), *xs = sc_malloc_array(M, sizeof *xs);
@@ -489,7 +527,13 @@ sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est, s
             if (e->censored || !(e->pu < 1.0)) continue;
             xs[n] = x[m];
             F[n] = loglog(e->pu);
-            sd[n] = sqrt(gsl_sf_psi_1_int((int)e->r)) / fabs(log(e->pu));
+            sd[n] = inst_sd(e);
+            if (!isfinite(sd[n]) || !(sd[n] > 0.0)) {
+                st = sc_fail(err, SC_ENUMERIC, NULL, 0, 0,
+                             "instance %zu at N = %g: no finite spread for r = %zu, PU = %g", s + 1,
+                             N[m], e->r, e->pu);
+                goto done;
+            }
             mean += x[m];
             n++;
         }
@@ -534,7 +578,13 @@ sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est, s
                 continue;
             }
             if (!(e->pu < 1.0)) continue;
-            double sdv = sqrt(gsl_sf_psi_1_int((int)e->r)) / fabs(log(e->pu));
+            double sdv = inst_sd(e);
+            if (!isfinite(sdv) || !(sdv > 0.0)) {
+                st = sc_fail(err, SC_ENUMERIC, NULL, 0, 0,
+                             "instance %zu at N = %g: no finite spread for r = %zu, PU = %g", s + 1,
+                             N[m], e->r, e->pu);
+                goto done;
+            }
             double wgt = 1.0 / (sdv * sdv);
             sw += wgt;
             swy += wgt * (loglog(e->pu) + a * x[m]);
@@ -567,6 +617,7 @@ sc_status sc_pu_fit_instances(const double *N, size_t M, const sc_pu_est *est, s
         }
     }
 done:
+    gsl_set_error_handler(old_handler);
     free(x);
     free(F);
     free(sd);

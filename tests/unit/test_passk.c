@@ -45,6 +45,28 @@ static void test_edges(void **state)
     assert_true(fabs(v / 1e-6 - 1.0) < 1e-12);
 }
 
+/* Many samples, many correct, small k: the k-factor product form (n = 4e9, c = 2e9, k = 1 once
+ * summed 2e9 terms and gave 0.49999999999998174). */
+static void test_large_counts(void **state)
+{
+    (void)state;
+    double v = -1.0;
+    assert_int_equal(sc_passk(4000000000u, 2000000000u, 1, &v, NULL), SC_OK);
+    assert_true(fabs(v - 0.5) <= 1e-16);
+    assert_int_equal(sc_passk(4000000000u, 2000000000u, 2, &v, NULL), SC_OK);
+    double q = (2e9 / 4e9) * ((2e9 - 1.0) / (4e9 - 1.0));
+    assert_true(fabs(v - (1.0 - q)) <= 1e-15);
+    /* n - c < k: exactly 1 on the k-factor side as well; c = 0: exactly 0. */
+    assert_int_equal(sc_passk(4000000000u, 3999999999u, 2, &v, NULL), SC_OK);
+    assert_true(v == 1.0);
+    assert_int_equal(sc_passk(4000000000u, 0, 1000, &v, NULL), SC_OK);
+    assert_true(v == 0.0);
+    /* pass@1 is c / n on the k-factor side too (both sides are checked against the binomials
+     * above for n <= 40). */
+    assert_int_equal(sc_passk(3000000000u, 123456789u, 1, &v, NULL), SC_OK);
+    assert_true(fabs(v - 123456789.0 / 3e9) <= 1e-16);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -65,6 +87,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_binomials),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_large_counts),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

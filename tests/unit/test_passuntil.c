@@ -163,6 +163,125 @@ static void test_task_bootstrap(void **state)
     assert_true(a.sd_loglog > 0.0);
 }
 
+/* With one instance, or identical ones, the bootstrap over instances has zero width: the task
+ * interval is then the one implied by sd_loglog (F +- z sd, F = log(-log PU)), never [PU, PU]. */
+static void test_task_measurement_floor(void **state)
+{
+    (void)state;
+    sc_pu_est e[4];
+    for (size_t s = 0; s < 4; s++)
+        assert_int_equal(sc_pu_estimate(49, 1, 1, 100000, 0.9, &e[s], NULL), SC_OK);
+    sc_pu_task one, four;
+    assert_int_equal(sc_pu_task_estimate(e, 1, 1000, 1, 0.9, &one, NULL), SC_OK);
+    assert_int_equal(sc_pu_task_estimate(e, 4, 1000, 1, 0.9, &four, NULL), SC_OK);
+    assert_true(fabs(one.pu - 1.0 / 49.0) < 1e-15);
+    const double z = 1.6448536269514722;
+    double F = log(-log(one.pu));
+    assert_true(fabs(one.lo - exp(-exp(F + z * one.sd_loglog))) < 1e-15);
+    assert_true(fabs(one.hi - exp(-exp(F - z * one.sd_loglog))) < 1e-15);
+    assert_true(one.lo < one.pu && one.pu < one.hi);
+    /* The measurement sd of a mean of 4 independent measurements is half that of one. */
+    assert_true(fabs(four.sd_loglog - one.sd_loglog / 2.0) < 1e-12 * one.sd_loglog);
+    assert_true(one.lo < four.lo && four.lo < four.pu && four.pu < four.hi && four.hi < one.hi);
+}
+
+/* Draw numbers up to the K_max limit are stored sparsely: a record near 1e9 costs one cell, a
+ * gap filled at the end advances the prefix over every recorded draw; K_max above the limit is
+ * refused. */
+static void test_schedule_large_draws(void **state)
+{
+    (void)state;
+    const char *names[1] = {"a"};
+    sc_pu_sched *s = NULL;
+    sc_error err;
+    assert_int_equal(sc_pu_sched_new(names, 1, 1, 1000000001, 0, &s, &err), SC_EDOMAIN);
+    assert_string_equal(err.message, "K_max (1000000001) above the limit of 1000000000 draws");
+    assert_int_equal(sc_pu_sched_new(names, 1, 2, 1000000000, 0, &s, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_record(s, 0, 999999999, SC_PU_PASS, NULL, &err), SC_OK);
+    size_t i, d, K, c;
+    assert_int_equal(sc_pu_sched_state(s, 0, &K, &c, NULL, NULL), SC_PU_RUNNING);
+    assert_int_equal(K, 0);
+    assert_true(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(d, 1);
+    assert_int_equal(sc_pu_sched_record(s, 0, 1, SC_PU_PASS, NULL, &err), SC_OK);
+    for (size_t k = 1000; k >= 2; k--)
+        assert_int_equal(sc_pu_sched_record(s, 0, k, SC_PU_FAIL, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_state(s, 0, &K, &c, NULL, NULL), SC_PU_RUNNING);
+    assert_int_equal(K, 1000);
+    assert_int_equal(c, 1);
+    assert_int_equal(sc_pu_sched_record(s, 0, 500, SC_PU_FAIL, NULL, &err), SC_EDUP);
+    assert_true(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(d, 1001);
+    sc_pu_sched_cancel(s, 0, 1001);
+    assert_true(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(d, 1001);
+    assert_int_equal(sc_pu_sched_record(s, 0, 1001, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_state(s, 0, &K, &c, NULL, NULL), SC_PU_RESOLVED);
+    assert_int_equal(K, 1001);
+    assert_int_equal(c, 2);
+    assert_int_equal(sc_pu_sched_issued(s), 1002);
+    sc_pu_sched_free(s);
+}
+
+/* With draws in parallel, no new draw starts once r passes are recorded, even while earlier
+ * draws still run (those may overshoot, at most J - 1 per instance). */
+static void test_schedule_no_draw_after_r_passes(void **state)
+{
+    (void)state;
+    const char *names[1] = {"a"};
+    sc_pu_sched *s = NULL;
+    sc_error err;
+    assert_int_equal(sc_pu_sched_new(names, 1, 2, 100, 0, &s, &err), SC_OK);
+    size_t i, d, K, c;
+    for (size_t k = 1; k <= 4; k++) {
+        assert_true(sc_pu_sched_next(s, &i, &d));
+        assert_int_equal(d, k);
+    }
+    assert_int_equal(sc_pu_sched_record(s, 0, 3, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_true(sc_pu_sched_next(s, &i, &d)); /* one pass known: draw 5 may still matter */
+    assert_int_equal(d, 5);
+    assert_int_equal(sc_pu_sched_record(s, 0, 2, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_false(sc_pu_sched_next(s, &i, &d)); /* the 2nd pass is at draw 3 or earlier */
+    /* A cancelled draw before the r-th pass is issued again. */
+    sc_pu_sched_cancel(s, 0, 1);
+    assert_true(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(d, 1);
+    assert_false(sc_pu_sched_next(s, &i, &d));
+    assert_int_equal(sc_pu_sched_record(s, 0, 5, SC_PU_FAIL, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_record(s, 0, 4, SC_PU_PASS, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_record(s, 0, 1, SC_PU_FAIL, NULL, &err), SC_OK);
+    assert_int_equal(sc_pu_sched_state(s, 0, &K, &c, NULL, NULL), SC_PU_RESOLVED);
+    assert_int_equal(K, 3);
+    assert_int_equal(c, 2);
+    assert_true(sc_pu_sched_done(s));
+    assert_int_equal(sc_pu_sched_issued(s), 5);
+    sc_pu_sched_free(s);
+}
+
+/* A large r (3e9, beyond int) in the instance-level law: trigamma is evaluated at the double r,
+ * no overflow and no abort. */
+static void test_instance_fit_large_r(void **state)
+{
+    (void)state;
+    const double N[3] = {1e8, 1e9, 1e10}, p[3] = {0.2, 0.4, 0.6};
+    sc_pu_est est[3];
+    for (size_t m = 0; m < 3; m++) {
+        memset(&est[m], 0, sizeof est[m]);
+        est[m].r = 3000000000u;
+        est[m].passes = est[m].r;
+        est[m].draws = (size_t)((double)est[m].r / p[m]);
+        est[m].pu = est[m].value = (double)est[m].r / (double)est[m].draws;
+        est[m].lo = est[m].pu * 0.99;
+        est[m].hi = est[m].pu * 1.01;
+    }
+    sc_pu_inst_fit *fit = NULL;
+    sc_error err;
+    assert_int_equal(sc_pu_fit_instances(N, 3, est, 1, &fit, &err), SC_OK);
+    assert_int_equal(fit->kind[0], 2);
+    assert_true(isfinite(fit->alpha[0]) && fit->alpha[0] > 0.0);
+    sc_pu_inst_fit_free(fit);
+}
+
 /* The schedule: outcomes recorded in any order give the same result; errors stop only their
  * instance; unknown instances and duplicate records are refused; the budget goes to the
  * unresolved instances. */
@@ -282,6 +401,10 @@ int main(void)
         cmocka_unit_test(test_censored),          cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_task_bootstrap),    cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_schedule_order_free),
+        cmocka_unit_test(test_task_measurement_floor),
+        cmocka_unit_test(test_schedule_large_draws),
+        cmocka_unit_test(test_instance_fit_large_r),
+        cmocka_unit_test(test_schedule_no_draw_after_r_passes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
