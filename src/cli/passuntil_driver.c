@@ -33,10 +33,12 @@ static const char *sample_help =
     "  --cmd CMD         the command run for each draw\n"
     "  --log FILE        the run log (JSON lines), created or resumed\n"
     "  --r R             passes to wait for (default 2; r >= 2 gives unbiased task means)\n"
-    "  --kmax K          most draws per instance (default 100000)\n"
+    "  --kmax K          most draws per instance (default 100000; at most 1e9)\n"
     "  --budget B        most draws in total (default instances x K_max): each new draw goes to\n"
-    "                    an unresolved instance with the fewest draws so far\n"
-    "  --jobs J          draws run in parallel (default 1)\n"
+    "                    an unresolved instance with the fewest draws so far; a resumed run\n"
+    "                    keeps the logged budget unless --budget is given again\n"
+    "  --jobs J          draws run in parallel (default 1); no draw starts for an instance\n"
+    "                    that has its r passes, but up to J-1 running ones may still finish\n"
     "  --timeout SEC     a draw running longer is killed and counts as an error (default none)\n"
     "  --seed S          passed to CMD as SC_SEED (default 1)\n"
     "  --model NAME      model name written to the log (default \"\")\n"
@@ -256,6 +258,9 @@ int pu_sample_main(int argc, char **argv)
     if (a.error) return a.error;
     if (!inst_path || !cmd || !log_path)
         return cli_fail(SC_EXIT_USAGE, "passuntil sample needs --instances, --cmd and --log");
+    if (cmd[strspn(cmd, " \t\n")] == '\0')
+        return cli_fail(SC_EXIT_USAGE, "--cmd: the command is empty (an empty shell command "
+                        "exits 0 and would count every draw as a pass)");
     if (r < 1) return cli_fail(SC_EXIT_USAGE, "--r: r must be >= 1 (got %zu)", r);
     if (kmax < r) return cli_fail(SC_EXIT_USAGE, "--kmax: K_max (%zu) must be >= r (%zu)", kmax, r);
     if (kmax > PU_KMAX_LIMIT)
