@@ -85,6 +85,10 @@ int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message p
 int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */
 void cli_out_abort(cli_out *o);
 
+/* 0 when path is not a folder (it may not exist: the reader reports that); for a folder prints
+ * "PATH: is a folder, expected a file" and returns SC_EXIT_IO. */
+int cli_not_folder(const char *path);
+
 /* strdup for the tool (NULL on failure or NULL input). */
 char *cli_strdup(const char *s);
 

@@ -306,3 +306,11 @@ char *cli_strdup(const char *s)
     if (d) memcpy(d, s, n);
     return d;
 }
+
+int cli_not_folder(const char *path)
+{
+    struct stat st;
+    if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_fail(SC_EXIT_IO, "%s: is a folder, expected a file", path);
+    return 0;
+}

@@ -55,6 +55,7 @@ int cmd_predict(int argc, char **argv)
         return cli_fail(SC_EXIT_USAGE, "--chance must lie in [0, 1) (got %g)", chance);
 
     json_error_t jerr;
+    if ((rc = cli_not_folder(path))) return rc;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root) {
         FILE *f = fopen(path, "r");

@@ -86,7 +86,8 @@ int cmd_report(int argc, char **argv)
         else if (strcmp(opt, "--subheading") == 0) st = sc_report_heading(r, 3, val);
         else if (strcmp(opt, "--text") == 0) st = sc_report_paragraph(r, val);
         else if (strcmp(opt, "--pre") == 0) {
-            if (sc_report_code_file(r, val, &err) != SC_OK) rc = cli_report(&err);
+            if ((rc = cli_not_folder(val)) == 0 && sc_report_code_file(r, val, &err) != SC_OK)
+                rc = cli_report(&err);
         } else if (strcmp(opt, "--csv") == 0) {
             rc = add_csv(r, val);
         } else if (strcmp(opt, "--figure") == 0) {

@@ -276,6 +276,7 @@ int pu_sample_main(int argc, char **argv)
 
     char **names = NULL;
     size_t S = 0;
+    if ((rc = cli_not_folder(inst_path))) return rc;
     if ((rc = read_instances(inst_path, &names, &S))) return rc;
 
     pu_log log;
