@@ -5,9 +5,13 @@
 
 #include "scalecast.h"
 
+#include "core/internal.h"
+
+#include <gsl/gsl_fit.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* log(e^u + e^v) without overflow; also returns the weights e^(u-lse), e^(v-lse). */
 static inline double sc_lse2(double u, double v, double *wu, double *wv)
@@ -40,6 +44,35 @@ static inline sc_status sc_check_c_qnorm(const double *x, double y, char *why, s
         return SC_EDOMAIN;
     }
     return SC_OK;
+}
+
+/* Straight line y = c0 + c1 x by (weighted, when w) least squares (gsl_fit_linear). */
+static inline sc_status sc_lsq_line(const double *x, const double *y, const double *w, size_t n,
+                                    double *c0, double *c1)
+{
+    double cov00, cov01, cov11, chisq;
+    int rc = w ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq)
+               : gsl_fit_linear(x, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq);
+    if (rc != 0 || !isfinite(*c0) || !isfinite(*c1)) return SC_ENUMERIC;
+    return SC_OK;
+}
+
+/* fy(y) = c0 + c1 log x by least squares: the closed forms of the laws that are straight lines
+ * in log compute (the direct power law in log(-log Q'), the loss power law in log L). */
+static inline sc_status sc_lsq_logline(const double *x, const double *y, const double *w,
+                                       size_t n, double (*fy)(double), double *c0, double *c1)
+{
+    if (n < 2) return SC_ETOOFEW;
+    double *lx = sc_malloc_array(n, sizeof *lx), *ly = sc_malloc_array(n, sizeof *ly);
+    sc_status s = (lx && ly) ? SC_OK : SC_ENOMEM;
+    for (size_t i = 0; s == SC_OK && i < n; i++) {
+        lx[i] = log(x[i]);
+        ly[i] = fy(y[i]);
+    }
+    if (s == SC_OK) s = sc_lsq_line(lx, ly, w, n, c0, c1);
+    free(lx);
+    free(ly);
+    return s;
 }
 
 #endif

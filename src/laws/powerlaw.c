@@ -33,24 +33,8 @@ static void pl_jac(const double *theta, const double *x, size_t n, double *J)
 static sc_status pl_linear(const double *x, const double *y, const double *w, size_t n,
                            double *theta)
 {
-    if (n < 2) return SC_ETOOFEW;
-    double *lx = sc_malloc_array(n, sizeof *lx), *ly = sc_malloc_array(n, sizeof *ly);
-    if (!lx || !ly) {
-        free(lx);
-        free(ly);
-        return SC_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        lx[i] = log(x[i]);
-        ly[i] = sc_loglog(y[i]);
-    }
-    double c0, c1, cov00, cov01, cov11, chisq;
-    int rc = w ? gsl_fit_wlinear(lx, 1, w, 1, ly, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &chisq)
-               : gsl_fit_linear(lx, 1, ly, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &chisq);
-    free(lx);
-    free(ly);
-    if (rc != 0 || !isfinite(c0) || !isfinite(c1)) return SC_ENUMERIC;
-    theta[0] = c0;
+    double c1 = 0;
+    SC_TRY(sc_lsq_logline(x, y, w, n, sc_loglog, &theta[0], &c1));
     theta[1] = -c1;
     return SC_OK;
 }

@@ -6,6 +6,7 @@
  *            Q = a / (1 + exp(-k (L - L0))) + b (least squares, Levenberg-Marquardt).
  * A prediction chains stage 1 into stage 2 (methods/backtest.c). */
 #include "core/internal.h"
+#include "laws/direct_util.h"
 
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_sort.h>
@@ -14,16 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static sc_status fit_line(const double *x, const double *y, const double *w, size_t n,
-                          double *c0, double *c1)
-{
-    double cov00, cov01, cov11, chisq;
-    int rc = w ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq)
-               : gsl_fit_linear(x, 1, y, 1, n, c0, c1, &cov00, &cov01, &cov11, &chisq);
-    if (rc != 0 || !isfinite(*c0) || !isfinite(*c1)) return SC_ENUMERIC;
-    return SC_OK;
-}
 
 /* ---- stage 1: loss power law in compute ---- */
 static const char *const lp_params[] = {"c", "alpha"};
@@ -47,21 +38,7 @@ static void lp_jac(const double *theta, const double *x, size_t n, double *J)
 static sc_status lp_linear(const double *x, const double *y, const double *w, size_t n,
                            double *theta)
 {
-    if (n < 2) return SC_ETOOFEW;
-    double *lx = sc_malloc_array(n, sizeof *lx), *ly = sc_malloc_array(n, sizeof *ly);
-    if (!lx || !ly) {
-        free(lx);
-        free(ly);
-        return SC_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        lx[i] = log(x[i]);
-        ly[i] = log(y[i]);
-    }
-    sc_status s = fit_line(lx, ly, w, n, &theta[0], &theta[1]);
-    free(lx);
-    free(ly);
-    return s;
+    return sc_lsq_logline(x, y, w, n, log, &theta[0], &theta[1]);
 }
 
 static sc_status lp_check(const double *x, double y, char *why, size_t whysize)
@@ -118,7 +95,7 @@ static sc_status al_linear(const double *x, const double *y, const double *w, si
                            double *theta)
 {
     if (n < 2) return SC_ETOOFEW;
-    return fit_line(x, y, w, n, &theta[0], &theta[1]);
+    return sc_lsq_line(x, y, w, n, &theta[0], &theta[1]);
 }
 
 static sc_status acc_check(const double *x, double y, char *why, size_t whysize)
