@@ -666,6 +666,27 @@ static void json_array(FILE *f, const double *v, size_t n, size_t stride)
     fputc(']', f);
 }
 
+
+/* A one-covariate baseline link (log FLOPs or log N) in the JSON output:
+ * ,"<kind>_link":{"w0":..,"w":..,"b":..},"<kind>_mse_train":..,"<kind>_mse_test":..,
+ * "<kind>_test_models":n,"<pc_key>":.. */
+static void json_baseline(FILE *f, const char *kind, const sc_link *l, double mse_train,
+                          double mse_test, size_t ntest, const char *pc_key, double pc_mse)
+{
+    fprintf(f, ",\"%s_link\":{\"w0\":", kind);
+    cli_json_number(f, l->w0);
+    fprintf(f, ",\"w\":");
+    cli_json_number(f, l->w[0]);
+    fprintf(f, ",\"b\":");
+    cli_json_number(f, l->b);
+    fprintf(f, "},\"%s_mse_train\":", kind);
+    cli_json_number(f, mse_train);
+    fprintf(f, ",\"%s_mse_test\":", kind);
+    cli_json_number(f, mse_test);
+    fprintf(f, ",\"%s_test_models\":%zu,\"%s\":", kind, ntest, pc_key);
+    cli_json_number(f, pc_mse);
+}
+
 static void print_json(const obs_args *a, const run *r)
 {
     const sc_obs_result *res = r->res;
@@ -715,34 +736,12 @@ static void print_json(const obs_args *a, const run *r)
         cli_json_number(f, res->mse_train);
         fprintf(f, ",\"mse_test\":");
         cli_json_number(f, res->mse_test);
-        if (res->flink) {
-            fprintf(f, ",\"flops_link\":{\"w0\":");
-            cli_json_number(f, res->flink->w0);
-            fprintf(f, ",\"w\":");
-            cli_json_number(f, res->flink->w[0]);
-            fprintf(f, ",\"b\":");
-            cli_json_number(f, res->flink->b);
-            fprintf(f, "},\"flops_mse_train\":");
-            cli_json_number(f, res->fmse_train);
-            fprintf(f, ",\"flops_mse_test\":");
-            cli_json_number(f, res->fmse_test);
-            fprintf(f, ",\"flops_test_models\":%zu,\"pc_mse_test_same_models\":", res->fntest);
-            cli_json_number(f, res->pc_mse_test_same);
-        }
-        if (res->nlink) {
-            fprintf(f, ",\"size_link\":{\"w0\":");
-            cli_json_number(f, res->nlink->w0);
-            fprintf(f, ",\"w\":");
-            cli_json_number(f, res->nlink->w[0]);
-            fprintf(f, ",\"b\":");
-            cli_json_number(f, res->nlink->b);
-            fprintf(f, "},\"size_mse_train\":");
-            cli_json_number(f, res->nmse_train);
-            fprintf(f, ",\"size_mse_test\":");
-            cli_json_number(f, res->nmse_test);
-            fprintf(f, ",\"size_test_models\":%zu,\"pc_mse_test_same_size_models\":", res->nntest);
-            cli_json_number(f, res->pc_mse_test_same_n);
-        }
+        if (res->flink)
+            json_baseline(f, "flops", res->flink, res->fmse_train, res->fmse_test, res->fntest,
+                          "pc_mse_test_same_models", res->pc_mse_test_same);
+        if (res->nlink)
+            json_baseline(f, "size", res->nlink, res->nmse_train, res->nmse_test, res->nntest,
+                          "pc_mse_test_same_size_models", res->pc_mse_test_same_n);
         if (r->res2) {
             size_t c1 = 0, c2 = 0;
             double g1 = gain_mse(r, 0, &c1), g2 = gain_mse(r, 1, &c2);
