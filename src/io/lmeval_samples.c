@@ -199,6 +199,18 @@ static int read_flag(sc_lmeval_samples *r, lm_scan *s, unsigned char *g)
     return lm_skip(s); /* anything else: not a flag we need */
 }
 
+/* Skips the remaining ", value" elements of an array, up to (not including) its ']'. */
+static int skip_rest(lm_scan *s)
+{
+    char c = 0;
+    for (;;) {
+        if (lm_peek(s, &c)) return -1;
+        if (c != ',') return 0;
+        s->p++;
+        if (lm_skip(s)) return -1;
+    }
+}
+
 /* filtered_resps: [[ll, greedy], ...] */
 static int read_resps(sc_lmeval_samples *r, lm_scan *s)
 {
@@ -228,13 +240,7 @@ static int read_resps(sc_lmeval_samples *r, lm_scan *s)
         if (c == ',') {
             s->p++;
             if (read_flag(r, s, &r->greedy[r->nll])) return -1;
-            /* Anything further in the pair is skipped. */
-            for (;;) {
-                if (lm_peek(s, &c)) return -1;
-                if (c != ',') break;
-                s->p++;
-                if (lm_skip(s)) return -1;
-            }
+            if (skip_rest(s)) return -1; /* anything further in the pair */
         }
         if (lm_expect(s, ']')) return -1;
         r->nll++;
@@ -282,12 +288,7 @@ static int read_arguments(sc_lmeval_samples *r, lm_scan *s)
             if (lm_peek(s, &c)) return -1;
             if (c != '"') return lm_fail(s, s->p, "arguments: the continuation is not a string");
             if (add_cont(r, s)) return -1;
-            for (;;) {
-                if (lm_peek(s, &c)) return -1;
-                if (c != ',') break;
-                s->p++;
-                if (lm_skip(s)) return -1;
-            }
+            if (skip_rest(s)) return -1;
             if (lm_expect(s, ']')) return -1;
             if (lm_peek(s, &c)) return -1;
             s->p++;
