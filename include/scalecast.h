@@ -1225,6 +1225,63 @@ SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *in
 
 /* end of section */
 
+/* ==========================================================================================
+ * Section: result documents (JSON, written with jansson; schemas in docs/schemas/)
+ * Every document is one compact JSON object that starts with "format" (its name) and
+ * "version" (an integer, raised when a field changes meaning or goes away; new fields may be
+ * added within a version). Numbers round-trip; NaN is written as null and +-infinity as
+ * +-1.7976931348623157e308. Strings returned by the *_string functions are freed with sc_free.
+ * ========================================================================================== */
+
+void sc_free(void *p);
+
+/* --- The fit document ("scalecast-fit", version 1) ---------------------------------------- */
+#define SC_FIT_DOC_FORMAT "scalecast-fit"
+#define SC_FIT_DOC_VERSION 1
+#define SC_FIT_DOC_MAXP 16 /* the most parameters a law of a fit document may have */
+
+/* A fit and where its points came from. Everything but fit is optional (sc_fit_doc_init sets
+ * the defaults: no bootstrap, chance NaN = not chance-normalised, rows = points, counts 0,
+ * row_index NULL = 0..n-1, x_columns NULL = the law's covariate names). Borrowed pointers. */
+typedef struct sc_fit_doc {
+    const sc_fit *fit;
+    const sc_boot *boot;            /* bootstrap of the fit, or NULL */
+    uint64_t seed;                  /* the bootstrap's seed */
+    double level;                   /* level of the bootstrap intervals (e.g. 0.8) */
+    const char *file;               /* the data file ("" or NULL: none) */
+    const char *const *x_columns;   /* law->nx column names */
+    const char *y_column;
+    double chance;                  /* the chance level Q0 of a chance-normalised fit, or NaN */
+    size_t rows;                    /* rows of the data considered */
+    size_t at_chance_left_out, skipped_missing, above_max_x, dropped_top;
+    const size_t *row_index;        /* fit->n row numbers (0-based) of the points, or NULL */
+} sc_fit_doc;
+void sc_fit_doc_init(sc_fit_doc *doc, const sc_fit *fit);
+/* Writes the document and a newline to f (SC_EIO when the write fails). */
+SC_NODISCARD sc_status sc_fit_doc_write(const sc_fit_doc *doc, FILE *f, sc_error *err);
+/* The document as a new string (no newline); free with sc_free. */
+SC_NODISCARD sc_status sc_fit_doc_string(const sc_fit_doc *doc, char **out, sc_error *err);
+
+/* A fit read back from its document: the law, its parameters in fit space and the chance level
+ * the data were normalised with (NaN when none). Documents without "format" and "version"
+ * (written before they existed) are read as version 1. Errors: SC_EIO (unreadable), SC_EPARSE
+ * (not JSON: line and column of the problem; another format; a newer version), SC_EUNKNOWN (a
+ * law this library does not know), SC_ETYPE (a parameter missing), SC_EDOMAIN (a bad chance). */
+typedef struct sc_saved_fit {
+    int version;
+    const sc_law *law;
+    double theta[SC_FIT_DOC_MAXP];
+    double chance;
+} sc_saved_fit;
+SC_NODISCARD sc_status sc_saved_fit_read(const char *path, sc_saved_fit *out, sc_error *err);
+SC_NODISCARD sc_status sc_saved_fit_read_mem(const char *buf, size_t len, const char *name,
+                                             sc_saved_fit *out, sc_error *err);
+/* Predicted y at m points x (m x law->nx): the observation scale of the fit, and for a law in
+ * log(-log Q') space with a chance level, accuracy Q = Q0 + (1 - Q0) Q'. */
+void sc_saved_fit_predict(const sc_saved_fit *s, const double *x, size_t m, double *y);
+
+/* end of section */
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libjansson-dev libplplot-dev plplot-driver-cairo
       libcmocka-dev fonts-dejavu-core)
+# The Python package (python/) and the JSON Schema check of the golden cases' output: Debian's
+# interpreter and modules (no package index needed).
+pkgs+=(python3 python3-numpy python3-cffi python3-pytest python3-jsonschema)
 # `setup.sh fuzz`: also what the libFuzzer build needs (tests/fuzz/smoke.sh): clang, its
 # sanitizer and libFuzzer runtimes (not a dependency of clang-14 on Debian 12), OpenMP for clang.
 [ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
@@ -17,5 +20,6 @@ echo "setup: installing ${missing[*]}" >&2
 SUDO=
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# Another apt run (a second build at the same time) holds the lock for a while: wait for it.
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
