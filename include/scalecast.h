@@ -1226,6 +1226,32 @@ SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *in
 /* end of section */
 
 /* ==========================================================================================
+ * Section: observational scaling laws: check statistics (src/methods/obs_check.c)
+ * ========================================================================================== */
+
+/* RMSE over the metrics of result row i's reconstruction from PC-1 alone (mean + s1 * c1), the
+ * pre-registered check of Ruan et al. 2024 on the models released later. */
+double sc_obs_rank1_rmse(const sc_obs_result *res, size_t i);
+/* Its mean over the training rows (test = 0) or the test rows (test = 1); NaN when none. */
+double sc_obs_mean_rank1_rmse(const sc_obs_result *res, int test);
+/* The range of PC-1 scores of the training rows. */
+void sc_obs_pc1_range(const sc_obs_result *res, double *lo, double *hi);
+
+/* The gain of target a over target g (e.g. post-trained over base accuracy) predicted by two
+ * links fitted on the same models (rows of a and g the same): MSE of the predicted gain
+ * pred_a - pred_g against the observed ya - yg on the training and test rows, and of the
+ * constant baseline (the mean training gain) on the test rows. ya and yg are the data arrays
+ * the results index (sc_obs_data.y). */
+typedef struct sc_obs_gain_stats {
+    size_t ntrain, ntest;
+    double mse_train, mse_test, const_mse_test;
+} sc_obs_gain_stats;
+void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *g,
+                 const double *yg, sc_obs_gain_stats *out);
+
+/* end of section */
+
+/* ==========================================================================================
  * Section: result documents (JSON, written with jansson; schemas in docs/schemas/)
  * Every document is one compact JSON object that starts with "format" (its name) and
  * "version" (an integer, raised when a field changes meaning or goes away; new fields may be
@@ -1279,6 +1305,26 @@ SC_NODISCARD sc_status sc_saved_fit_read_mem(const char *buf, size_t len, const 
 /* Predicted y at m points x (m x law->nx): the observation scale of the fit, and for a law in
  * log(-log Q') space with a chance level, accuracy Q = Q0 + (1 - Q0) Q'. */
 void sc_saved_fit_predict(const sc_saved_fit *s, const double *x, size_t m, double *y);
+
+/* --- The observational document ("scalecast-obs", version 1) ---------------------------- */
+#define SC_OBS_DOC_FORMAT "scalecast-obs"
+#define SC_OBS_DOC_VERSION 1
+
+/* A run of sc_obs_run and what it was run on (borrowed pointers). later_split: the test rows
+ * are the models released later (adds each row's rank-1 RMSE); gain_*: a second target's run
+ * on the same models (adds the gain statistics of sc_obs_gain), or NULL. */
+typedef struct sc_obs_doc {
+    const sc_obs_result *result;
+    const sc_obs_data *data;
+    const sc_obs_opts *opts;
+    const char *target;             /* the target's name (with a link) */
+    int later_split;
+    const sc_obs_result *gain_result;
+    const sc_obs_data *gain_data;
+    const char *gain_over;
+} sc_obs_doc;
+SC_NODISCARD sc_status sc_obs_doc_write(const sc_obs_doc *doc, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_obs_doc_string(const sc_obs_doc *doc, char **out, sc_error *err);
 
 /* end of section */
 

@@ -708,8 +708,9 @@ def obs(data, target=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
     ``default_families`` the paper's families without the models released later (as
     ``scalecast obs`` without --all-models). ``split``: "cutoff" (train on FLOPs <= cutoff),
     "top" (test on the ``top`` fraction by the target), "later" (test on the models released
-    later), "none" (no test models) or a boolean array over the kept rows. Returns a dict of
-    numpy arrays and numbers."""
+    later), "none" (no test models) or a boolean array over the kept rows. Returns
+    the document of ``scalecast obs --json`` (a dict) with, under "arrays", numpy arrays of the
+    scores, the imputed matrix, the components and the predictions."""
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (str, os.PathLike)):
         tabs = [read_csv(p) for p in data]
         if len(tabs) == 1:
@@ -780,38 +781,22 @@ def obs(data, target=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
     rp = ffi.new("sc_obs_result **")
     e.check(lib.sc_obs_run(d, o, rp, e.p))
     r = ffi.gc(rp[0], lib.sc_obs_result_free)
+    doc = ffi.new("sc_obs_doc *")
+    doc.result, doc.data, doc.opts = r, d, o
+    doc.target = tg if target is not None else ffi.NULL
+    doc.later_split = int(isinstance(split, str) and split == "later")
+    res = _json_doc(lib.sc_obs_doc_string, doc)
     k, nr, p = r.k, r.n, r.p
-    pca = r.pca
-    rows = [r.row[i] for i in range(nr)]
-    res = {
-        "rows": rows, "model": [_str(td.data.model[i]) for i in rows],
+    arrays = {
         "is_test": np.array([bool(r.is_test[i]) for i in range(nr)], dtype=bool),
-        "train": r.ntrain, "test": r.ntest,
-        "metrics": [_str(td.data.metric[j]) for j in range(p)],
-        "explained_variance_ratio": _array(pca.ratio, pca.nall),
-        "components": _array(pca.components, k * p).reshape(k, p),
+        "components": _array(r.pca.components, k * p).reshape(k, p),
         "scores": _array(r.S, nr * k).reshape(nr, k),
         "imputed": _array(r.B, nr * p).reshape(nr, p),
-        "warnings": [_str(r.warnings[w]) for w in range(r.nwarnings)],
     }
     if r.link != ffi.NULL:
-        L = r.link
-        res["link"] = {"w": list(_array(L.w, L.k)), "w0": L.w0, "floor": L.b, "rss": L.rss,
-                       "converged": bool(L.converged)}
-        res["prediction"] = _array(r.pred, nr)
-        res["mse_train"], res["mse_test"] = r.mse_train, r.mse_test
-        res["equivalent_flops"] = _array(r.eq_flops, nr)
-        res["families"] = {_str(r.families[f].name): {
-            "models": r.families[f].nmodels, "fitted": bool(r.families[f].fitted),
-            "slope": r.families[f].slope, "intercept": r.families[f].intercept}
-            for f in range(r.nfamilies)}
-        if r.flink != ffi.NULL:
-            res["flops_baseline"] = {"mse_train": r.fmse_train, "mse_test": r.fmse_test,
-                                     "test_rows": r.fntest, "pc_mse_test_same_rows": r.pc_mse_test_same}
-    if select:
-        res["selection"] = {"families": [_str(r.selected_families[i]) for i in range(r.nselected_families)],
-                            "models": r.nselected_models, "objective": r.select_objective,
-                            "mse_test": r.select_mse_test, "mse_train": r.select_mse_train}
+        arrays["prediction"] = _array(r.pred, nr)
+        arrays["equivalent_flops"] = _array(r.eq_flops, nr)
+    res["arrays"] = arrays
     return res
 
 
