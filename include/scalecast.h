@@ -1252,6 +1252,18 @@ void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *
 /* end of section */
 
 /* ==========================================================================================
+ * Section: the metric chain: aggregate of a chain result (src/methods/chain_agg.c)
+ * ========================================================================================== */
+
+/* The aggregate chain of a result: sc_chain_aggregate of the per-model means (model_mean)
+ * against log10c (the models' log10 compute, in the result's order: by compute), with every
+ * metric's sign. r receives SC_CHAIN_NMETRICS x SC_CORR_NKINDS values. */
+SC_NODISCARD sc_status sc_chain_result_aggregate(const sc_chain_result *res,
+                                                 const double *log10c, double *r);
+
+/* end of section */
+
+/* ==========================================================================================
  * Section: result documents (JSON, written with jansson; schemas in docs/schemas/)
  * Every document is one compact JSON object that starts with "format" (its name) and
  * "version" (an integer, raised when a field changes meaning or goes away; new fields may be
@@ -1325,6 +1337,22 @@ typedef struct sc_obs_doc {
 } sc_obs_doc;
 SC_NODISCARD sc_status sc_obs_doc_write(const sc_obs_doc *doc, FILE *f, sc_error *err);
 SC_NODISCARD sc_status sc_obs_doc_string(const sc_obs_doc *doc, char **out, sc_error *err);
+
+/* --- The metric-chain document ("scalecast-chain", version 1) ---------------------------
+ * Built group by group ((family, task) each), then written. */
+#define SC_CHAIN_DOC_FORMAT "scalecast-chain"
+#define SC_CHAIN_DOC_VERSION 1
+typedef struct sc_chain_doc sc_chain_doc;
+SC_NODISCARD sc_status sc_chain_doc_new(sc_chain_doc **out);
+void sc_chain_doc_free(sc_chain_doc *doc);
+/* Adds a group: res with its models' names and log10 compute, both in the result's order (by
+ * compute). filter is the log filter read (sc_chain_set_filter). */
+SC_NODISCARD sc_status sc_chain_doc_add(sc_chain_doc *doc, const char *family, const char *task,
+                                        const char *filter, const sc_chain_result *res,
+                                        const char *const *models, const double *log10c,
+                                        sc_error *err);
+SC_NODISCARD sc_status sc_chain_doc_write(const sc_chain_doc *doc, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_chain_doc_string(const sc_chain_doc *doc, char **out, sc_error *err);
 
 /* end of section */
 

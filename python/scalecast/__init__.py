@@ -809,12 +809,14 @@ _SUMMARY = ("n", "nnan", "share_nan", "mean", "median", "std", "auc_ccdf", "wass
             "energy", "ks")
 
 
-def chain(logs, compute, names=None, filter=None, delimiter=None, threads=0):
+def chain(logs, compute, names=None, family="", task="", filter=None, delimiter=None,
+          threads=0):
     """Per-sample metric chain of a model family: ``logs`` are the per-sample log files
     (``--log_samples`` of lm-evaluation-harness), one per model, ``compute`` each model's
-    training FLOPs. Returns {"metrics", "models" (in order of compute), "summary"
-    {metric: {pearson|spearman|kendall: {mean, median, ...}}}, "correlations"
-    {metric: {kind: array over samples}}, "model_mean" (models x metrics)}."""
+    training FLOPs. Returns the group of ``scalecast chain --json`` (a dict: "metrics" with
+    the summaries of the per-sample correlations and the aggregate chain per metric, the
+    mechanism shares, "model_means" in order of compute) plus "correlations" {metric: {kind:
+    numpy array over samples}} and the samples' "doc_id"."""
     m = len(logs)
     if len(compute) != m:
         _fail(lib.SC_EINVAL, "%d logs but %d compute values" % (m, len(compute)))
@@ -841,16 +843,22 @@ def chain(logs, compute, names=None, filter=None, delimiter=None, threads=0):
     rp = ffi.new("sc_chain_result **")
     e.check(lib.sc_chain_set_run(s, int(threads), rp, e.p))
     r = ffi.gc(rp[0], lib.sc_chain_result_free)
-    ns, nmod, Q, K = r.nsamples, r.nmodels, lib.SC_CHAIN_NMETRICS, lib.SC_CORR_NKINDS
-    corr = _array(r.corr, Q * K * ns).reshape(Q, K, ns)
+    ns, Q, K = r.nsamples, lib.SC_CHAIN_NMETRICS, lib.SC_CORR_NKINDS
     order = np.argsort(c, kind="stable")
-    res = {"metrics": list(_CHAIN_METRICS), "models": [names[i] for i in order],
-           "samples": ns, "summary": {}, "correlations": {},
-           "model_mean": _array(r.model_mean, nmod * Q).reshape(nmod, Q)}
-    for q in range(Q):
-        res["summary"][_CHAIN_METRICS[q]] = {
-            _CORR[kk]: {f: getattr(r.summary[q][kk], f) for f in _SUMMARY} for kk in range(K)}
-        res["correlations"][_CHAIN_METRICS[q]] = {_CORR[kk]: corr[q, kk] for kk in range(K)}
+    dp = ffi.new("sc_chain_doc **")
+    st = lib.sc_chain_doc_new(dp)
+    if st != lib.SC_OK:
+        _fail(st, _str(lib.sc_strerror(st)))
+    doc = ffi.gc(dp[0], lib.sc_chain_doc_free)
+    ordered = [nm[i] for i in order]
+    olc = ffi.new("double[]", [lc[i] for i in order])
+    e.check(lib.sc_chain_doc_add(doc, _enc(family), _enc(task), lib.sc_chain_set_filter(s), r,
+                                 ffi.new("char *[]", ordered), olc, e.p))
+    res = _json_doc(lib.sc_chain_doc_string, doc)["groups"][0]
+    corr = _array(r.corr, Q * K * ns).reshape(Q, K, ns)
+    res["correlations"] = {_CHAIN_METRICS[q]: {_CORR[kk]: corr[q, kk] for kk in range(K)}
+                           for q in range(Q)}
+    res["doc_id"] = [lib.sc_chain_set_doc_id(s, i) for i in range(ns)]
     return res
 
 

@@ -190,94 +190,41 @@ static void free_models(chain_models *m)
     free(m->log10c);
 }
 
-static void print_summary_json(FILE *o, const sc_corr_summary *s)
-{
-    fprintf(o, "{\"n\": %zu, \"nan\": %zu, \"share_nan\": ", s->n, s->nnan);
-    cli_json_number(o, s->share_nan);
-    const char *names[] = {"mean", "median", "std", "auc_ccdf", "wasserstein1", "energy", "ks"};
-    const double vals[] = {s->mean, s->median, s->std, s->auc_ccdf, s->wasserstein1, s->energy,
-                           s->ks};
-    for (int k = 0; k < 7; k++) {
-        fprintf(o, ", \"%s\": ", names[k]);
-        cli_json_number(o, vals[k]);
-    }
-    fputc('}', o);
-}
-
 static const char *const trend_names[3] = {"rises", "flat", "falls"};
 
-static void print_group(FILE *o, int json, int first, const char *family, const char *task,
-                        const sc_chain_set *set, const sc_chain_result *res,
-                        const chain_models *mods, const size_t *rows)
+/* One group: into the JSON document (doc != NULL) or as a table. */
+static int print_group(FILE *o, sc_chain_doc *doc, int first, const char *family, const char *task,
+                       const sc_chain_set *set, const sc_chain_result *res,
+                       const chain_models *mods, const size_t *rows)
 {
     const size_t NM = SC_CHAIN_NMETRICS;
+    /* Names and compute of the models in the result's order (by compute). */
+    double *lc = malloc(res->nmodels * sizeof *lc);
+    const char **ids = malloc(res->nmodels * sizeof *ids);
+    if (!lc || !ids) {
+        free(lc);
+        free(ids);
+        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    }
+    for (size_t k = 0; k < res->nmodels; k++) {
+        lc[k] = mods->log10c[rows[k]];
+        ids[k] = mods->id[rows[k]];
+    }
+    if (doc) {
+        sc_error err;
+        sc_error_clear(&err);
+        sc_status st = sc_chain_doc_add(doc, family, task, sc_chain_set_filter(set), res, ids, lc, &err);
+        free(lc);
+        free(ids);
+        return st == SC_OK ? 0 : cli_report(&err);
+    }
     /* The aggregate chain: correlation of per-model means with compute. */
     double agg[SC_CHAIN_NMETRICS * SC_CORR_NKINDS];
-    double *lc = malloc(res->nmodels * sizeof *lc);
+    int agg_ok = sc_chain_result_aggregate(res, lc, agg) == SC_OK;
+    free(lc);
+    free(ids);
     int sign[SC_CHAIN_NMETRICS];
     for (size_t q = 0; q < NM; q++) sign[q] = sc_chain_metric_sign((sc_chain_metric)q);
-    int agg_ok = 0;
-    if (lc) {
-        for (size_t k = 0; k < res->nmodels; k++) lc[k] = mods->log10c[rows[k]];
-        agg_ok = sc_chain_aggregate(lc, res->model_mean, res->nmodels, NM, sign, agg) == SC_OK;
-    }
-    free(lc);
-    if (json) {
-        fprintf(o, "%s\n    {\"family\": ", first ? "" : ",");
-        cli_json_string(o, family);
-        fputs(", \"task\": ", o);
-        cli_json_string(o, task);
-        fputs(", \"filter\": ", o);
-        cli_json_string(o, sc_chain_set_filter(set));
-        fprintf(o, ", \"models\": %zu, \"samples\": %zu,\n     \"metrics\": [", res->nmodels,
-                res->nsamples);
-        for (size_t q = 0; q < NM; q++) {
-            fprintf(o, "%s\n      {\"metric\": \"%s\", \"sign\": %d", q ? "," : "",
-                    sc_chain_metric_name((sc_chain_metric)q), sign[q]);
-            for (int c = 0; c < SC_CORR_NKINDS; c++) {
-                fprintf(o, ", \"%s\": ", sc_corr_name((sc_corr_kind)c));
-                print_summary_json(o, &res->summary[q][c]);
-            }
-            fputs(", \"aggregate\": {", o);
-            for (int c = 0; c < SC_CORR_NKINDS; c++) {
-                fprintf(o, "%s\"%s\": ", c ? ", " : "", sc_corr_name((sc_corr_kind)c));
-                cli_json_number(o, agg_ok ? agg[q * SC_CORR_NKINDS + (size_t)c] : NAN);
-            }
-            fputs("}}", o);
-        }
-        fputs("],\n     \"trend_vocab\": [", o);
-        for (int a = 0; a < 3; a++) {
-            fprintf(o, "%s[", a ? ", " : "");
-            for (int b = 0; b < 3; b++) {
-                if (b) fputs(", ", o);
-                cli_json_number(o, res->trend_vocab[a][b]);
-            }
-            fputc(']', o);
-        }
-        fputs("],\n     \"trend_choices\": [", o);
-        for (int a = 0; a < 3; a++) {
-            fprintf(o, "%s[", a ? ", " : "");
-            for (int b = 0; b < 3; b++) {
-                if (b) fputs(", ", o);
-                cli_json_number(o, res->trend_choices[a][b]);
-            }
-            fputc(']', o);
-        }
-        fputs("],\n     \"model_means\": [", o);
-        for (size_t k = 0; k < res->nmodels; k++) {
-            fprintf(o, "%s\n      {\"model\": ", k ? "," : "");
-            cli_json_string(o, mods->id[rows[k]]);
-            fputs(", \"log10_flops\": ", o);
-            cli_json_number(o, mods->log10c[rows[k]]);
-            for (size_t q = 0; q < NM; q++) {
-                fprintf(o, ", \"%s\": ", sc_chain_metric_name((sc_chain_metric)q));
-                cli_json_number(o, res->model_mean[k * NM + q]);
-            }
-            fputc('}', o);
-        }
-        fputs("]}", o);
-        return;
-    }
     fprintf(o, "%sfamily %s, task %s, filter %s: %zu models, %zu samples\n", first ? "" : "\n",
             family, task, sc_chain_set_filter(set), res->nmodels, res->nsamples);
     fprintf(o, "per-sample correlation with log10 C (sign * metric; +1 ideal)\n");
@@ -303,6 +250,7 @@ static void print_group(FILE *o, int json, int first, const char *family, const 
                 res->trend_vocab[a][0], res->trend_vocab[a][1], res->trend_vocab[a][2],
                 res->trend_choices[a][0], res->trend_choices[a][1], res->trend_choices[a][2]);
     fprintf(o, "(v: p_vocab, c: p_choices)\n");
+    return 0;
 }
 
 static int write_per_sample(FILE *f, const char *family, const char *task,
@@ -531,7 +479,8 @@ int cmd_chain(int argc, char **argv)
             fputs("family,task,doc_id,metric,pearson,spearman,kendall\n", ps.f);
         }
     }
-    if (!rc && json) fputs("{\"groups\": [", out.f);
+    sc_chain_doc *doc = NULL;
+    if (!rc && json && sc_chain_doc_new(&doc) != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     for (size_t k = 0; !rc && k < files.n; k++) {
         if (done_flag[k]) continue;
         const char *fam = mods.family[files.f[k].model];
@@ -595,9 +544,9 @@ int cmd_chain(int argc, char **argv)
                 ord[b] = rows[i];
             }
             if (!rc) {
-                print_group(out.f, json, ngroups == 0, fam, tk, set, res, &mods, ord);
+                rc = print_group(out.f, doc, ngroups == 0, fam, tk, set, res, &mods, ord);
                 ngroups++;
-                if (ps_open && write_per_sample(ps.f, fam, tk, set, res))
+                if (!rc && ps_open && write_per_sample(ps.f, fam, tk, set, res))
                     rc = cli_fail(SC_EXIT_IO, "%s: cannot write", per_sample);
                 if (!rc && plot) {
                     char pp[4096];
@@ -617,7 +566,11 @@ int cmd_chain(int argc, char **argv)
     if (!rc && ngroups == 0)
         rc = cli_fail(SC_EXIT_DATA, "no logs of family %s%s%s", family ? family : "(any)",
                       task ? " and task " : "", task ? task : "");
-    if (!rc && json) fputs("\n]}\n", out.f);
+    if (!rc && doc) {
+        sc_error_clear(&err);
+        if (sc_chain_doc_write(doc, out.f, &err) != SC_OK) rc = cli_report(&err);
+    }
+    sc_chain_doc_free(doc);
     if (ps_open) {
         if (rc) cli_out_abort(&ps);
         else rc = cli_out_commit(&ps);

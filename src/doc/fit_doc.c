@@ -126,7 +126,7 @@ sc_status sc_fit_doc_write(const sc_fit_doc *doc, FILE *f, sc_error *err)
     SC_TRY(check_doc(doc, err));
     int ok = 1;
     json_t *o = build(doc, &ok);
-    return sc_json_finish_file(o, ok, f, err);
+    return sc_json_finish_file(o, ok, SC_JSON_FLAGS, f, err);
 }
 
 sc_status sc_fit_doc_string(const sc_fit_doc *doc, char **out, sc_error *err)
@@ -135,7 +135,7 @@ sc_status sc_fit_doc_string(const sc_fit_doc *doc, char **out, sc_error *err)
     SC_TRY(check_doc(doc, err));
     int ok = 1;
     json_t *o = build(doc, &ok);
-    return sc_json_finish_string(o, ok, out, err);
+    return sc_json_finish_string(o, ok, SC_JSON_FLAGS, out, err);
 }
 
 void sc_fit_doc_init(sc_fit_doc *doc, const sc_fit *fit)

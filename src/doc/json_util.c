@@ -43,27 +43,27 @@ void sc_json_push(json_t *arr, json_t *value, int *ok)
     if (!value || !arr || json_array_append_new(arr, value) != 0) *ok = 0;
 }
 
-sc_status sc_json_finish_file(json_t *doc, int ok, FILE *f, sc_error *err)
+sc_status sc_json_finish_file(json_t *doc, int ok, size_t flags, FILE *f, sc_error *err)
 {
     if (!doc || !ok) {
         json_decref(doc);
         return sc_fail(err, SC_ENOMEM, "", 0, 0, "out of memory while building a JSON document");
     }
-    int rc = json_dumpf(doc, f, SC_JSON_FLAGS);
+    int rc = json_dumpf(doc, f, flags);
     json_decref(doc);
     if (rc != 0 || fputc('\n', f) == EOF)
         return sc_fail(err, SC_EIO, "", 0, 0, "cannot write the JSON document");
     return SC_OK;
 }
 
-sc_status sc_json_finish_string(json_t *doc, int ok, char **out, sc_error *err)
+sc_status sc_json_finish_string(json_t *doc, int ok, size_t flags, char **out, sc_error *err)
 {
     *out = NULL;
     if (!doc || !ok) {
         json_decref(doc);
         return sc_fail(err, SC_ENOMEM, "", 0, 0, "out of memory while building a JSON document");
     }
-    char *s = json_dumps(doc, SC_JSON_FLAGS);
+    char *s = json_dumps(doc, flags);
     json_decref(doc);
     if (!s) return sc_fail(err, SC_ENOMEM, "", 0, 0, "out of memory while writing a JSON document");
     *out = s;

@@ -11,6 +11,9 @@
 /* Flags of every document the library writes: compact, keys in insertion order, doubles
  * round-trip (17 significant digits). */
 #define SC_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+/* The same on one line with a space after ',' and ':' (the chain document's long-standing
+ * layout). */
+#define SC_JSON_FLAGS_SPACED (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
 
 /* A number as JSON: NaN becomes null, +-infinity +-DBL_MAX (JSON has neither). */
 json_t *sc_json_num(double v);
@@ -25,7 +28,7 @@ void sc_json_push(json_t *arr, json_t *value, int *ok);
 
 /* Writes doc (taking the reference) to f followed by a newline, or into a new string (*out,
  * freed with sc_free). SC_ENOMEM when doc is NULL or ok is 0; SC_EIO when writing failed. */
-sc_status sc_json_finish_file(json_t *doc, int ok, FILE *f, sc_error *err);
-sc_status sc_json_finish_string(json_t *doc, int ok, char **out, sc_error *err);
+sc_status sc_json_finish_file(json_t *doc, int ok, size_t flags, FILE *f, sc_error *err);
+sc_status sc_json_finish_string(json_t *doc, int ok, size_t flags, char **out, sc_error *err);
 
 #endif
