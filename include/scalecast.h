@@ -1273,7 +1273,7 @@ void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *
 /* end of section */
 
 /* ==========================================================================================
- * Section: the metric chain: aggregate of a chain result (src/methods/chain_agg.c)
+ * Section: the metric chain: aggregate chains (src/methods/chain_agg.c)
  * ========================================================================================== */
 
 /* The aggregate chain of a result: sc_chain_aggregate of the per-model means (model_mean)
@@ -1281,6 +1281,52 @@ void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *
  * metric's sign. r receives SC_CHAIN_NMETRICS x SC_CORR_NKINDS values. */
 SC_NODISCARD sc_status sc_chain_result_aggregate(const sc_chain_result *res,
                                                  const double *log10c, double *r);
+
+/* The aggregate chain on published per-run metrics (Schaeffer et al. 2024, when no per-sample
+ * logs exist): for each task, the correlation of each stage of the chain (a column template
+ * with {task}, e.g. "eval/downstream_bpb/{task}_rc_5shot_bpb") with log10 C across the rows of
+ * the files (runs or checkpoints). Stages: "tmpl[:-1],tmpl,..." (":-1" for lower-is-better).
+ * Compute: the column x times xscale, else flops, else 6 params tokens, else 6 tokens^2 / tpr.
+ * Tasks are the names that fill every stage template with a numeric column of the first file. */
+#define SC_CHAIN_AGG_MAX_STAGES 8
+typedef enum sc_chain_agg_mode {
+    SC_CHAIN_AGG_ALL = 0,   /* every row of every file */
+    SC_CHAIN_AGG_LAST = 1,  /* the last row (with compute) of each file: final checkpoints */
+    SC_CHAIN_AGG_WITHIN = 2 /* within each file, correlations averaged over the files */
+} sc_chain_agg_mode;
+typedef struct sc_chain_agg_opts {
+    const char *x;       /* compute column, or NULL */
+    double xscale;       /* multiplies x (1e9 for GFLOPs); default 1 */
+    const char *stages;  /* stage templates */
+    int long_format;     /* pivot (benchmark, metric_type, score) rows first */
+    sc_chain_agg_mode mode;
+} sc_chain_agg_opts;
+void sc_chain_agg_opts_init(sc_chain_agg_opts *o);
+/* Fills x, xscale, stages and long_format for "olmo" (the OLMo ladder) or "apple" (the
+ * Krajewski et al. long file); SC_EUNKNOWN otherwise. */
+SC_NODISCARD sc_status sc_chain_agg_preset(const char *name, sc_chain_agg_opts *o);
+
+typedef struct sc_chain_agg {
+    sc_chain_agg_mode mode;
+    size_t nstages;
+    char stage[SC_CHAIN_AGG_MAX_STAGES][256]; /* templates */
+    int sign[SC_CHAIN_AGG_MAX_STAGES];
+    char label[SC_CHAIN_AGG_MAX_STAGES][64];  /* short names ("bpb", "acc_norm") */
+    size_t ntasks;
+    char **task;      /* ntasks names */
+    size_t *n;        /* ntasks: points correlated (files for SC_CHAIN_AGG_WITHIN) */
+    double *r;        /* ntasks x nstages x SC_CORR_NKINDS correlations (NaN: undefined) */
+    double mean[SC_CHAIN_AGG_MAX_STAGES][SC_CORR_NKINDS]; /* over the tasks, per stage */
+} sc_chain_agg;
+/* Errors: SC_EINVAL (no files, no or malformed stages, xscale <= 0), SC_EIO/SC_EPARSE (files),
+ * SC_ENOCOL (no compute, no task with every stage, a stage column missing in a later file). */
+SC_NODISCARD sc_status sc_chain_agg_run(const char *const *files, size_t nfiles,
+                                        const sc_chain_agg_opts *o, sc_chain_agg **out,
+                                        sc_error *err);
+void sc_chain_agg_free(sc_chain_agg *a);
+/* The column of a stage for a task ("eval/downstream_bpb/arc_easy_rc_5shot_bpb"). */
+void sc_chain_agg_column(const sc_chain_agg *a, size_t task, size_t stage, char *out,
+                         size_t size);
 
 /* end of section */
 
@@ -1374,6 +1420,12 @@ SC_NODISCARD sc_status sc_chain_doc_add(sc_chain_doc *doc, const char *family, c
                                         sc_error *err);
 SC_NODISCARD sc_status sc_chain_doc_write(const sc_chain_doc *doc, FILE *f, sc_error *err);
 SC_NODISCARD sc_status sc_chain_doc_string(const sc_chain_doc *doc, char **out, sc_error *err);
+
+/* --- The aggregate-chain document ("scalecast-chain-aggregate", version 1) -------------- */
+#define SC_CHAIN_AGG_DOC_FORMAT "scalecast-chain-aggregate"
+#define SC_CHAIN_AGG_DOC_VERSION 1
+SC_NODISCARD sc_status sc_chain_agg_doc_write(const sc_chain_agg *a, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_chain_agg_doc_string(const sc_chain_agg *a, char **out, sc_error *err);
 
 /* end of section */
 

@@ -20,7 +20,7 @@ from ._ffi import ffi, lib, HEADER, LIBRARY  # noqa: F401  (ffi for advanced use
 __all__ = [
     "ScalecastError", "Table", "Fit", "SavedFit", "version", "laws", "read_csv", "read_lmeval",
     "load_runs", "load", "fit", "load_fit", "chance_level", "backtest", "obs", "chain",
-    "chain_aggregate", "passuntil_estimate", "passuntil_task", "passuntil_fit",
+    "chain_aggregate", "chain_aggregate_files", "passuntil_estimate", "passuntil_task", "passuntil_fit",
 ]
 
 # Status codes (include/scalecast.h): name of each value, for the exception.
@@ -877,6 +877,38 @@ def chain_aggregate(compute, metrics, sign=None):
     if st != lib.SC_OK:
         _fail(st, _str(lib.sc_strerror(st)))
     return r.reshape(ncol, lib.SC_CORR_NKINDS)
+
+
+def chain_aggregate_files(files, preset=None, stages=None, x=None, xscale=None,
+                          long_format=False, mode="all"):
+    """The aggregate metric chain on published per-run metrics (``scalecast chain
+    --aggregate``): ``files`` CSV files (runs or checkpoints), ``preset`` "olmo" or "apple", or
+    ``stages`` ("tmpl{task}[:-1],...") with the compute column ``x`` times ``xscale``; ``mode``
+    "all" (across runs), "last" (final checkpoints) or "within" (per file, averaged). Returns the
+    document of ``--json``: per task the correlation of each stage with log10 C, and the means."""
+    o = ffi.new("sc_chain_agg_opts *")
+    lib.sc_chain_agg_opts_init(o)
+    keep = []
+    if preset is not None and lib.sc_chain_agg_preset(_enc(preset), o) != lib.SC_OK:
+        _fail(lib.SC_EUNKNOWN, "unknown preset \"%s\" (known: olmo, apple)" % preset)
+    for field, v in (("x", x), ("stages", stages)):
+        if v is not None:
+            keep.append(ffi.new("char[]", _enc(v)))
+            setattr(o, field, keep[-1])
+    if xscale is not None:
+        o.xscale = float(xscale)
+    if long_format:
+        o.long_format = 1
+    modes = {"all": lib.SC_CHAIN_AGG_ALL, "last": lib.SC_CHAIN_AGG_LAST, "within": lib.SC_CHAIN_AGG_WITHIN}
+    if mode not in modes:
+        _fail(lib.SC_EINVAL, "mode: expected all, last or within, got %r" % (mode,))
+    o.mode = modes[mode]
+    paths = [ffi.new("char[]", _enc(f)) for f in files]
+    ap = ffi.new("sc_chain_agg **")
+    e = _Err()
+    e.check(lib.sc_chain_agg_run(ffi.new("char *[]", paths), len(paths), o, ap, e.p))
+    a = ffi.gc(ap[0], lib.sc_chain_agg_free)
+    return _json_doc(lib.sc_chain_agg_doc_string, a)
 
 
 # --------------------------------------------------------------------------------------------

@@ -152,6 +152,19 @@ def test_chain_matches_the_tool(cli):
     assert got["samples"] == 24 and corr["acc"]["kendall"].shape == (24,)
 
 
+def test_chain_aggregate_files_match_the_tool(cli, root):
+    code, out, err = cli("chain", "--aggregate", "--preset", "olmo", "--last", "data/olmo-ladder",
+                         "--json")
+    assert code == 0, err
+    files = sorted(os.path.join("data/olmo-ladder", f) for f in os.listdir("data/olmo-ladder")
+                   if f.endswith(".csv"))
+    got = sc.chain_aggregate_files(files, preset="olmo", mode="last")
+    assert got == json.loads(out)
+    with pytest.raises(sc.ScalecastError) as ei:
+        sc.chain_aggregate_files(files[:1], stages="eval/downstream/{task}_nope", x="step")
+    assert ei.value.code == "nocol" and ei.value.file == files[0]
+
+
 def test_chain_aggregate_is_the_correlation():
     c = np.array([1e18, 1e19, 1e20, 1e21])
     m = np.column_stack([[0.1, 0.2, 0.3, 0.5], [4.0, 3.0, 2.0, 1.0]])

@@ -398,29 +398,24 @@ int cmd_chain(int argc, char **argv)
         rc = collect(&files, positional[k], 0, aggregate ? ".csv" : ".jsonl");
     if (rc) goto done;
     if (aggregate) {
-        agg_opts ao = {NULL, 0, xcol, 1.0, metrics, long_format, last, within, json};
-        if (preset && strcmp(preset, "olmo") == 0) {
-            if (!xcol) ao.x = "throughput/total_training_Gflops";
-            if (!xscale_s) ao.xscale = 1e9;
-            if (!metrics)
-                ao.metrics = "eval/downstream_bpb/{task}_rc_5shot_bpb:-1,"
-                             "eval/downstream_soft_log/{task}_rc_5shot_soft_log,"
-                             "eval/downstream_soft/{task}_rc_5shot_soft,"
-                             "eval/downstream/{task}_rc_5shot_len_norm";
-        } else if (preset && strcmp(preset, "apple") == 0) {
-            ao.long_format = 1;
-            if (!metrics)
-                ao.metrics = "{task}:loglikelihood,{task}:brier:-1,{task}:acc_norm,{task}:acc";
-        } else if (preset) {
+        sc_chain_agg_opts ao;
+        sc_chain_agg_opts_init(&ao);
+        ao.long_format = long_format;
+        ao.mode = last ? SC_CHAIN_AGG_LAST : within ? SC_CHAIN_AGG_WITHIN : SC_CHAIN_AGG_ALL;
+        if (preset && sc_chain_agg_preset(preset, &ao) != SC_OK) {
             rc = cli_fail(SC_EXIT_USAGE, "--preset: unknown \"%s\" (known: olmo, apple)", preset);
             goto done;
         }
+        /* Options given explicitly override the preset's. */
+        if (xcol) ao.x = xcol;
+        if (metrics) ao.stages = metrics;
+        if (long_format) ao.long_format = 1;
         if (xscale_s && (rc = cli_parse_double("--x-scale", xscale_s, &ao.xscale))) goto done;
         if (xscale_s && !(ao.xscale > 0 && isfinite(ao.xscale))) {
             rc = cli_fail(SC_EXIT_USAGE, "--x-scale: expected a number > 0, got \"%s\"", xscale_s);
             goto done;
         }
-        if (!ao.metrics) {
+        if (!ao.stages) {
             rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: give --preset or --metrics");
             goto done;
         }
@@ -439,9 +434,7 @@ int cmd_chain(int argc, char **argv)
             goto done;
         }
         for (size_t k = 0; k < files.n; k++) paths[k] = files.f[k].path;
-        ao.files = paths;
-        ao.nfiles = files.n;
-        rc = chain_aggregate(&ao);
+        rc = chain_aggregate((const char *const *)paths, files.n, &ao, json);
         free(paths);
         goto done;
     }

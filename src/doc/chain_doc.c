@@ -127,3 +127,58 @@ sc_status sc_chain_doc_string(const sc_chain_doc *d, char **out, sc_error *err)
     json_incref(d->root);
     return sc_json_finish_string(d->root, 1, SC_JSON_FLAGS_SPACED, out, err);
 }
+
+/* --- The aggregate chain ---------------------------------------------------------------- */
+
+static json_t *agg_build(const sc_chain_agg *a, int *ok)
+{
+    const size_t NS = a->nstages, NK = SC_CORR_NKINDS;
+    static const char *const modes[] = {"all", "last", "within"};
+    json_t *o = json_object();
+    sc_json_set(o, "format", json_string(SC_CHAIN_AGG_DOC_FORMAT), ok);
+    sc_json_set(o, "version", json_integer(SC_CHAIN_AGG_DOC_VERSION), ok);
+    sc_json_set(o, "mode", json_string(modes[a->mode <= SC_CHAIN_AGG_WITHIN ? a->mode : 0]), ok);
+    json_t *tasks = json_array();
+    for (size_t k = 0; k < a->ntasks; k++) {
+        json_t *t = json_object(), *stages = json_array();
+        sc_json_set(t, "task", sc_json_str(a->task[k]), ok);
+        sc_json_set(t, "n", json_integer((json_int_t)a->n[k]), ok);
+        for (size_t s = 0; s < NS; s++) {
+            char col[512];
+            sc_chain_agg_column(a, k, s, col, sizeof col);
+            json_t *e = json_object();
+            sc_json_set(e, "column", sc_json_str(col), ok);
+            sc_json_set(e, "sign", json_integer(a->sign[s]), ok);
+            for (size_t c = 0; c < NK; c++)
+                sc_json_set(e, sc_corr_name((sc_corr_kind)c), sc_json_num(a->r[(k * NS + s) * NK + c]), ok);
+            sc_json_push(stages, e, ok);
+        }
+        sc_json_set(t, "stages", stages, ok);
+        sc_json_push(tasks, t, ok);
+    }
+    sc_json_set(o, "tasks", tasks, ok);
+    json_t *mean = json_array();
+    for (size_t s = 0; s < NS; s++) {
+        json_t *e = json_object();
+        sc_json_set(e, "stage", sc_json_str(a->label[s]), ok);
+        for (size_t c = 0; c < NK; c++)
+            sc_json_set(e, sc_corr_name((sc_corr_kind)c), sc_json_num(a->mean[s][c]), ok);
+        sc_json_push(mean, e, ok);
+    }
+    sc_json_set(o, "mean", mean, ok);
+    return o;
+}
+
+sc_status sc_chain_agg_doc_write(const sc_chain_agg *a, FILE *f, sc_error *err)
+{
+    int ok = 1;
+    json_t *o = agg_build(a, &ok);
+    return sc_json_finish_file(o, ok, SC_JSON_FLAGS_SPACED, f, err);
+}
+
+sc_status sc_chain_agg_doc_string(const sc_chain_agg *a, char **out, sc_error *err)
+{
+    int ok = 1;
+    json_t *o = agg_build(a, &ok);
+    return sc_json_finish_string(o, ok, SC_JSON_FLAGS_SPACED, out, err);
+}
