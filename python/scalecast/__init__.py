@@ -697,20 +697,25 @@ def _cstr_list(p):
     return out
 
 
-def obs(data, target=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
+def obs(data, y=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
         family="Model Family", flops="FLOPs (1E21)", size="Model Size (B)", keep=None,
         default_families=True, reference="Llama-2", target_scale=0.0, target_chance=0.0,
-        select=0, random_sets=0, seed=1, split="cutoff", top=0.1):
+        select=0, random_sets=0, seed=1, split="cutoff", top=0.1, target=None):
     """Observational scaling on a benchmark matrix (a path or list of paths joined on the model
     column, a Table, dict or DataFrame): imputation, capability PCs on the models trained with
-    at most ``cutoff`` FLOPs (unit of the column), a floored sigmoid link of ``target``,
-    family efficiencies and equivalent FLOPs. Rows: ``keep`` (a boolean array), else with
+    at most ``cutoff`` FLOPs (unit of the column), a floored sigmoid link of the target ``y``,
+    family efficiencies and equivalent FLOPs (``target`` is the old name of ``y``). Rows: ``keep`` (a boolean array), else with
     ``default_families`` the paper's families without the models released later (as
     ``scalecast obs`` without --all-models). ``split``: "cutoff" (train on FLOPs <= cutoff),
     "top" (test on the ``top`` fraction by the target), "later" (test on the models released
     later), "none" (no test models) or a boolean array over the kept rows. Returns
     the document of ``scalecast obs --json`` (a dict) with, under "arrays", numpy arrays of the
     scores, the imputed matrix, the components and the predictions."""
+    if target is not None:
+        if y is not None:
+            _fail(lib.SC_EINVAL, "give the target once (y; target is its old name)")
+        y = target
+    target = y
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (str, os.PathLike)):
         tabs = [read_csv(p) for p in data]
         if len(tabs) == 1:

@@ -126,9 +126,9 @@ def test_obs_target_matches_the_tool(cli):
     files = ["data/obsscaling/base_llm_benchmark_eval.csv",
              "data/obsscaling/base_llm_post_training_eval.csv"]
     target = "gsm8k_cot_8_exact_match,strict-match"
-    code, out, err = cli("obs", *files, "--target", target, "--select", "12", "--json")
+    code, out, err = cli("obs", *files, "--y", target, "--select", "12", "--json")
     assert code == 0, err
-    got = sc.obs(files, target=target, select=12)
+    got = sc.obs(files, y=target, select=12)
     got.pop("arrays")
     assert got == json.loads(out)
     assert got["selection"]["families"][0] == "Llama-2"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: scalecast obs DATA... [--target COL] [options]\n"
+    "usage: scalecast obs DATA... [--y COL] [options]\n"
     "\n"
     "Observational scaling laws (Ruan, Maddison, Hashimoto 2024): imputes the benchmark matrix of\n"
     "many public models, reduces it to a few principal components (capabilities), links a target\n"
@@ -18,7 +18,8 @@ static const char usage_text[] =
     "column (inner join).\n"
     "\n"
     "options:\n"
-    "  --target COL            target metric (without it: PCA, imputation and efficiencies only)\n"
+    "  --y COL                 target metric (without it: PCA, imputation and efficiencies only);\n"
+    "                          --target COL, its old name, is still accepted with a warning\n"
     "  --pcs K                 principal components (default 3)\n"
     "  --cutoff X              train on FLOPs <= X, in the FLOPs column's unit (default 84,\n"
     "                          i.e. 84e21 = Llama-2-7B); models without FLOPs are test models\n"
@@ -110,7 +111,7 @@ static void free_args(obs_args *a)
 static const cli_option cli_obs_options_opts[] = {
     {"--help", "-h", 0},
     {"--json", NULL, 0},
-    {"--target", NULL, CLI_VALUE},
+    {"--y", "--target", CLI_VALUE},
     {"--gain-over", NULL, CLI_VALUE},
     {"--reference-family", NULL, CLI_VALUE},
     {"--model-col", NULL, CLI_VALUE},
@@ -156,7 +157,10 @@ static int parse(int argc, char **argv, obs_args *a)
             return -1;
         } else if (cli_flag(&g, "--json")) {
             a->json = 1;
-        } else if (cli_opt(&g, "--target", &a->target) || cli_opt(&g, "--gain-over", &a->gain_over) ||
+        } else if (cli_opt(&g, "--y", &a->target)) {
+            if (strncmp(g.current, "--target", 8) == 0)
+                cli_warn("obs: --target is now --y (the old name still works for now)");
+        } else if (cli_opt(&g, "--gain-over", &a->gain_over) ||
                    cli_opt(&g, "--reference-family", &a->reference) ||
                    cli_opt(&g, "--model-col", &a->model_col) ||
                    cli_opt(&g, "--family-col", &a->family_col) ||
@@ -237,8 +241,8 @@ static int parse(int argc, char **argv, obs_args *a)
     if (rc) return rc;
     if (g.error) return g.error;
     if (a->ndata == 0) return cli_fail(SC_EXIT_USAGE, "obs: no DATA file (see 'scalecast obs --help')");
-    if (a->split == 1 && !a->target) return cli_fail(SC_EXIT_USAGE, "--split top:F needs --target");
-    if (a->gain_over && !a->target) return cli_fail(SC_EXIT_USAGE, "--gain-over needs --target");
+    if (a->split == 1 && !a->target) return cli_fail(SC_EXIT_USAGE, "--split top:F needs --y");
+    if (a->gain_over && !a->target) return cli_fail(SC_EXIT_USAGE, "--gain-over needs --y");
     if (a->chance > 0 && a->scale == 0) a->scale = 1;
     return 0;
 }
