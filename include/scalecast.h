@@ -1247,7 +1247,8 @@ SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *in
 /* end of section */
 
 /* ==========================================================================================
- * Section: observational scaling laws: check statistics (src/methods/obs_check.c)
+ * Section: observational scaling laws: model selection and check statistics
+ * (src/methods/obs_select.c, src/methods/obs_check.c)
  * ========================================================================================== */
 
 /* RMSE over the metrics of result row i's reconstruction from PC-1 alone (mean + s1 * c1), the
@@ -1269,6 +1270,35 @@ typedef struct sc_obs_gain_stats {
 } sc_obs_gain_stats;
 void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *g,
                  const double *yg, sc_obs_gain_stats *out);
+
+/* --- Which models (src/methods/obs_select.c) --- */
+typedef struct sc_obs_model_set {
+    const char *model_col, *family_col;
+    int all_models;            /* every row; else the 21 default families without the later models */
+    int add_later;             /* also the models released later (for a split on them) */
+    const char *const *drop;   /* models left out by name */
+    size_t ndrop;
+} sc_obs_model_set;
+/* keep (and later, when not NULL) receive one flag per row of t. Errors: SC_ENOCOL (no model
+ * column; no family column for the default set), SC_EUNKNOWN (a model to leave out that is not
+ * in the data), SC_EEMPTY (no row kept). */
+SC_NODISCARD sc_status sc_obs_select_models(const sc_table *t, const sc_obs_model_set *set,
+                                            unsigned char *keep, unsigned char *later,
+                                            size_t *nkept, sc_error *err);
+
+/* The [0, 1] check of cols' metrics (after metric_scales) and target (after target_scale and
+ * target_chance) on the rows of the source tables whose model is kept in the joined table, so
+ * that an error names the file, line and column of the value. SC_EDOMAIN there, with issue
+ * saying which column, the value and the scale (10 or 100) that would bring it into range. */
+typedef struct sc_obs_domain_issue {
+    int is_target;
+    const char *column; /* borrowed from cols */
+    double value, scale_hint;
+} sc_obs_domain_issue;
+SC_NODISCARD sc_status sc_obs_check_domain(const sc_table *const *tables, size_t ntables,
+                                           const sc_table *joined, const unsigned char *keep,
+                                           const sc_obs_columns *cols,
+                                           sc_obs_domain_issue *issue, sc_error *err);
 
 /* end of section */
 

@@ -247,13 +247,6 @@ static int parse(int argc, char **argv, obs_args *a)
     return 0;
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-    for (size_t i = 0; s && list[i]; i++)
-        if (strcmp(s, list[i]) == 0) return 1;
-    return 0;
-}
-
 /* Everything one run needs and owns. */
 typedef struct run {
     sc_table *tabs[MAX_LIST]; /* the source tables (kept for error positions) */
@@ -312,43 +305,18 @@ static int select_rows(const obs_args *a, run *r)
     r->later = calloc(n ? n : 1, 1);
     if (!r->keep || !r->later) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     sc_error err;
-    size_t mc = 0;
-    if (sc_table_require(r->table, a->model_col, &mc, &err) != SC_OK) return cli_report(&err);
-    long fc = sc_table_find(r->table, a->family_col);
-    if (!a->all_models && fc < 0)
-        return cli_fail(SC_EXIT_DATA,
-                        "%s: no column \"%s\": the default model set needs model families (use "
-                        "--models all)",
-                        a->data[0], a->family_col);
+    sc_error_clear(&err);
+    sc_obs_model_set set = {a->model_col, a->family_col, a->all_models, a->split == 2,
+                            a->drop, a->ndrop};
     size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *m = sc_table_text(r->table, mc, i);
-        const char *f = fc >= 0 ? sc_table_text(r->table, (size_t)fc, i) : NULL;
-        int later = sc_obs_is_later_model(m);
-        int k = a->all_models ? 1 : (in_list(f, sc_obs_default_families()) && !later);
-        if (a->split == 2 && later) {
-            k = 1;
-            r->later[i] = 1;
-        }
-        for (size_t d = 0; d < a->ndrop; d++)
-            if (m && strcmp(m, a->drop[d]) == 0) k = 0;
-        r->keep[i] = (unsigned char)k;
-        kept += (size_t)k;
-    }
-    for (size_t d = 0; d < a->ndrop; d++) {
-        int found = 0;
-        for (size_t i = 0; i < n && !found; i++) {
-            const char *m = sc_table_text(r->table, mc, i);
-            found = m && strcmp(m, a->drop[d]) == 0;
-        }
-        if (!found)
-            return cli_fail(SC_EXIT_USAGE, "--drop-model: no model \"%s\" in the data", a->drop[d]);
-    }
-    if (kept == 0)
-        return cli_fail(SC_EXIT_DATA,
-                        "%s: no model of the default set (21 families, see --help) in the data; "
-                        "use --models all",
-                        a->data[0]);
+    sc_status st = sc_obs_select_models(r->table, &set, r->keep, r->later, &kept, &err);
+    if (st == SC_EUNKNOWN) return cli_fail(SC_EXIT_USAGE, "--drop-model: %s", err.message);
+    if (st == SC_ENOCOL && !a->all_models && sc_table_find(r->table, a->family_col) < 0)
+        return cli_fail(SC_EXIT_DATA, "%s: %s (use --models all)", a->data[0], err.message);
+    if (st == SC_EEMPTY)
+        return cli_fail(SC_EXIT_DATA, "%s: no model of the default set (21 families, see --help) "
+                                      "in the data; use --models all", a->data[0]);
+    if (st != SC_OK) return cli_report(&err);
     /* Metrics. */
     const char *const *base = sc_obs_default_metrics();
     size_t nb = 0;
@@ -391,50 +359,31 @@ static int select_rows(const obs_args *a, run *r)
  * value came from (the joined table no longer knows them). The library checks again. */
 static int check_domain(const obs_args *a, const run *r)
 {
-    size_t mc = 0;
+    sc_obs_columns cols;
+    memset(&cols, 0, sizeof cols);
+    cols.model = a->model_col;
+    cols.metrics = r->metrics;
+    cols.nmetrics = r->nmetrics;
+    cols.metric_scales = r->mscale;
+    cols.target = a->target;
+    cols.target_scale = a->scale;
+    cols.target_chance = a->chance;
+    sc_obs_domain_issue is;
     sc_error err;
-    if (sc_table_require(r->table, a->model_col, &mc, &err) != SC_OK) return cli_report(&err);
-    for (size_t t = 0; t < a->ndata; t++) {
-        const sc_table *T = r->tabs[t];
-        long tm = sc_table_find(T, a->model_col);
-        if (tm < 0) continue;
-        for (size_t c = 0; c < r->nmetrics + 1; c++) {
-            const char *name = c < r->nmetrics ? r->metrics[c] : a->target;
-            if (name == NULL) continue;
-            long j = sc_table_find(T, name);
-            if (j < 0 || sc_table_coltype(T, (size_t)j) != SC_COL_NUM) continue;
-            int is_target = c == r->nmetrics;
-            double scale = is_target ? (a->scale > 0 ? a->scale : 1.0) : (r->mscale[c] > 0 ? r->mscale[c] : 1.0);
-            double chance = is_target ? a->chance : 0.0;
-            for (size_t i = 0; i < sc_table_nrows(T); i++) {
-                const char *m = sc_table_text(T, (size_t)tm, i);
-                int kept = 0;
-                for (size_t k = 0; m && k < sc_table_nrows(r->table) && !kept; k++) {
-                    const char *km = sc_table_text(r->table, mc, k);
-                    kept = r->keep[k] && km && strcmp(km, m) == 0;
-                }
-                if (!kept) continue;
-                double raw = sc_table_num(T, (size_t)j)[i], v = raw / scale;
-                if (chance > 0) v = (v - chance) / (1.0 - chance);
-                if (isnan(v) || (v >= (chance > 0 ? -1.0 : 0.0) && v <= 1.0)) continue;
-                size_t line = 0, col = 0;
-                sc_table_cell_pos(T, i, (size_t)j, &line, &col);
-                double hint = raw > 1.0 && raw <= 10.0 ? 10.0 : 100.0;
-                if (is_target)
-                    fprintf(stderr,
-                            "scalecast: error: %s:%zu:%zu: target \"%s\": %g is outside [0, 1] "
-                            "(declare its scale, e.g. --scale %g)\n",
-                            sc_table_source(T), line, col, name, raw, hint);
-                else
-                    fprintf(stderr,
-                            "scalecast: error: %s:%zu:%zu: metric \"%s\": %g is outside [0, 1] "
-                            "(declare its scale, e.g. --metric-scale %s=%g)\n",
-                            sc_table_source(T), line, col, name, raw, name, hint);
-                return SC_EXIT_DATA;
-            }
-        }
-    }
-    return 0;
+    sc_error_clear(&err);
+    if (sc_obs_check_domain((const sc_table *const *)r->tabs, a->ndata, r->table, r->keep, &cols,
+                            &is, &err) == SC_OK)
+        return 0;
+    if (err.code != SC_EDOMAIN) return cli_report(&err);
+    char where[1024];
+    sc_error_format(&err, where, sizeof where);
+    if (is.is_target)
+        fprintf(stderr, "scalecast: error: %s (declare its scale, e.g. --scale %g)\n", where,
+                is.scale_hint);
+    else
+        fprintf(stderr, "scalecast: error: %s (declare its scale, e.g. --metric-scale %s=%g)\n",
+                where, is.column, is.scale_hint);
+    return SC_EXIT_DATA;
 }
 
 static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_data **td,
