@@ -704,9 +704,9 @@ def obs(data, y=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
     """Observational scaling on a benchmark matrix (a path or list of paths joined on the model
     column, a Table, dict or DataFrame): imputation, capability PCs on the models trained with
     at most ``cutoff`` FLOPs (unit of the column), a floored sigmoid link of the target ``y``,
-    family efficiencies and equivalent FLOPs (``target`` is the old name of ``y``). Rows: ``keep`` (a boolean array), else with
-    ``default_families`` the paper's families without the models released later (as
-    ``scalecast obs`` without --all-models). ``split``: "cutoff" (train on FLOPs <= cutoff),
+    family efficiencies and equivalent FLOPs (``target`` is the old name of ``y``). Rows:
+    ``keep`` (a boolean array), else with ``default_families`` the paper's families without
+    the models released later (as ``scalecast obs`` without ``--models all``). ``split``: "cutoff" (train on FLOPs <= cutoff),
     "top" (test on the ``top`` fraction by the target), "later" (test on the models released
     later), "none" (no test models) or a boolean array over the kept rows. Returns
     the document of ``scalecast obs --json`` (a dict) with, under "arrays", numpy arrays of the
@@ -718,6 +718,7 @@ def obs(data, y=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
     target = y
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (str, os.PathLike)):
         tabs = [read_csv(p) for p in data]
+        sources = tabs
         if len(tabs) == 1:
             t = tabs[0]
         else:
@@ -728,15 +729,22 @@ def obs(data, y=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
             t = Table(out[0])
     else:
         t = _as_table(data)
+        sources = [t] if t.source else []
+    if metrics is None:
+        metrics = _cstr_list(lib.sc_obs_default_metrics())
     n = len(t)
+    mem = [ffi.new("char[]", _enc(x)) for x in (model, family, flops, size)]
+    e = _Err()
     if keep is None and default_families:
-        fams = set(_cstr_list(lib.sc_obs_default_families()))
-        models = t[model]
-        fam = t[family] if family in t else [None] * n
-        keep = [bool(f in fams and not lib.sc_obs_is_later_model(_enc(m or ""))) for m, f in zip(models, fam)]
+        # The models of `scalecast obs` without --models all (sc_obs_select_models).
+        kp = ffi.new("unsigned char[]", max(n, 1))
+        later = isinstance(split, str) and split == "later"
+        ms = ffi.new("sc_obs_model_set *", {"model_col": mem[0], "family_col": mem[1],
+                                            "all_models": 0, "add_later": int(later)})
+        e.check(lib.sc_obs_select_models(t._p, ms, kp, ffi.NULL, ffi.new("size_t *"), e.p))
+        keep = [bool(kp[i]) for i in range(n)]
     keepc = ffi.new("unsigned char[]", [1 if k else 0 for k in keep]) if keep is not None else ffi.NULL
     cols = ffi.new("sc_obs_columns *")
-    mem = [ffi.new("char[]", _enc(s)) for s in (model, family, flops, size)]
     cols.model, cols.family, cols.flops, cols.size = mem
     if metrics is not None:
         mm = [ffi.new("char[]", _enc(s)) for s in metrics]
@@ -751,8 +759,12 @@ def obs(data, y=None, metrics=None, pcs=3, cutoff=84.0, model="Model",
         cols.target = tg
     cols.target_scale = float(target_scale)
     cols.target_chance = float(target_chance)
+    if sources:
+        # Values outside [0, 1] are reported where they stand in their files.
+        issue = ffi.new("sc_obs_domain_issue *")
+        e.check(lib.sc_obs_check_domain(ffi.new("sc_table *[]", [x._p for x in sources]),
+                                        len(sources), t._p, keepc, cols, issue, e.p))
     tdp = ffi.new("sc_obs_table_data **")
-    e = _Err()
     e.check(lib.sc_obs_table_data_new(t._p, keepc, cols, tdp, e.p))
     td = ffi.gc(tdp[0], lib.sc_obs_table_data_free)
     o = ffi.new("sc_obs_opts *")

@@ -134,6 +134,18 @@ def test_obs_target_matches_the_tool(cli):
     assert got["selection"]["families"][0] == "Llama-2"
 
 
+def test_obs_value_outside_names_its_cell(cli):
+    code, _, err = cli("obs", "tests/data/obs/tiny.csv", "--models", "all", "--metrics", "m1,pct",
+                       "--pcs", "1", "--cutoff", "20")
+    assert code == 3
+    with pytest.raises(sc.ScalecastError) as ei:
+        sc.obs(["tests/data/obs/tiny.csv"], metrics=["m1", "pct"], pcs=1, cutoff=20,
+               default_families=False)
+    e = ei.value
+    assert (e.file, e.line, e.column, e.code) == ("tests/data/obs/tiny.csv", 2, 25, "domain")
+    assert err.startswith("scalecast: error: " + str(e) + " (declare its scale")
+
+
 def test_chain_matches_the_tool(cli):
     code, out, err = cli("chain", "tests/data/lmeval/chain", "--models",
                          "tests/data/lmeval/chain/models.csv", "--json")
