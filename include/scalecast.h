@@ -1281,8 +1281,8 @@ typedef struct sc_counts_cols {
 /* Reads every row of t. A row with n and c filled is a fixed budget; a row with K and r filled
  * is sample-until-pass; a table may mix both (each row fills one pair; the other pair's cells
  * empty). Errors at the cell (file, line, column): a missing problem, size <= 0, a count that is
- * not a whole number >= 0, n = 0 ("no samples"), c > n, r > K, K = 0, a row filling both pairs
- * or neither, censored not 0/1, r = 0 in a row not censored. *rows has *nrows entries (free
+ * not a whole number >= 0, n = 0 ("no samples"), c > n, r > K, K = 0, n or K above 1e9, a row
+ * filling both pairs or neither, censored not 0/1, r = 0 in a row not censored. *rows has *nrows entries (free
  * with sc_counts_free); *nbudget counts the fixed-budget rows. */
 SC_NODISCARD sc_status sc_counts_read(const sc_table *t, const sc_counts_cols *cols,
                                       sc_count_row **rows, size_t *nrows, size_t *nbudget,

@@ -21,6 +21,9 @@
 
 /* ---- reading counts ---- */
 
+/* The largest n or K accepted: the K_max limit of PassUntil (docs/passuntil.md). */
+#define SC_COUNTS_LIMIT 1000000000u
+
 void sc_counts_free(sc_count_row *rows, size_t nrows)
 {
     if (!rows) return;
@@ -172,6 +175,11 @@ sc_status sc_counts_read(const sc_table *t, const sc_counts_cols *cols, sc_count
                              "n = 0 samples: this row carries no information (leave it out)");
                 break;
             }
+            if (n > SC_COUNTS_LIMIT) {
+                st = sc_fail(err, SC_EDOMAIN, src, line, col,
+                             "n (samples) %zu is above the limit of %zu", n, (size_t)SC_COUNTS_LIMIT);
+                break;
+            }
             if (c > n) {
                 sc_table_cell_pos(t, i, (size_t)jc, &line, &col);
                 st = sc_fail(err, SC_EDOMAIN, src, line, col, "correct c (%zu) > samples n (%zu)",
@@ -205,6 +213,12 @@ sc_status sc_counts_read(const sc_table *t, const sc_counts_cols *cols, sc_count
                 break;
             }
             cens = v == 1.0;
+        }
+        if (K > SC_COUNTS_LIMIT) {
+            sc_table_cell_pos(t, i, (size_t)jK, &line, &col);
+            st = sc_fail(err, SC_EDOMAIN, src, line, col,
+                         "K (draws) %zu is above the limit of %zu", K, (size_t)SC_COUNTS_LIMIT);
+            break;
         }
         if (K == 0) {
             sc_table_cell_pos(t, i, (size_t)jK, &line, &col);
