@@ -2,6 +2,7 @@
  * `scalecast passuntil sample | estimate | fit | classify | draw`: PassUntil (Hu et al. 2024,
  * "Predicting Emergent Abilities with Infinite Resolution Evaluation"). */
 #include "cli.h"
+#include "cli_counts.h"
 #include "commands.h"
 #include "passuntil_cli.h"
 
@@ -313,36 +314,6 @@ typedef struct read_opts {
     char *colbuf;
 } read_opts;
 
-/* --columns problem=ID,size=C,n=samples,c=correct: other names for the counts columns. */
-static int parse_columns(const char *v, read_opts *o)
-{
-    free(o->colbuf);
-    o->colbuf = cli_strdup(v);
-    if (!o->colbuf) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    memset(&o->cols, 0, sizeof o->cols);
-    for (char *save = NULL, *tok = strtok_r(o->colbuf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(tok, '=');
-        if (!eq || eq == tok || !eq[1])
-            return cli_fail(SC_EXIT_USAGE, "--columns: expected KEY=NAME, got \"%s\"", tok);
-        *eq = '\0';
-        const char *name = eq + 1, **slot = NULL;
-        if (strcmp(tok, "problem") == 0) slot = &o->cols.problem;
-        else if (strcmp(tok, "model") == 0) slot = &o->cols.model;
-        else if (strcmp(tok, "size") == 0) slot = &o->cols.size;
-        else if (strcmp(tok, "n") == 0) slot = &o->cols.n;
-        else if (strcmp(tok, "c") == 0) slot = &o->cols.c;
-        else if (strcmp(tok, "K") == 0) slot = &o->cols.K;
-        else if (strcmp(tok, "r") == 0) slot = &o->cols.r;
-        else if (strcmp(tok, "censored") == 0) slot = &o->cols.censored;
-        else
-            return cli_fail(SC_EXIT_USAGE, "--columns: unknown key \"%s\" (problem, model, size, n, "
-                            "c, K, r or censored)", tok);
-        *slot = name;
-    }
-    return 0;
-}
-
 static int parse_klist(const char *v, read_opts *o)
 {
     char buf[512];
@@ -389,7 +360,7 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
         } else if (cli_opt(&a, "--seed", &v)) {
             if (!a.error && (rc = cli_parse_u64("--seed", v, &o->seed))) return rc;
         } else if (cli_opt(&a, "--columns", &v)) {
-            if (!a.error && (rc = parse_columns(v, o))) return rc;
+            if (!a.error && (rc = cli_counts_columns(v, &o->cols, &o->colbuf))) return rc;
         } else if (is_fit && cli_opt(&a, "--holdout", &v)) {
             if (!a.error && (rc = cli_parse_size("--holdout", v, &o->holdout))) return rc;
         } else if (is_fit && cli_opt(&a, "--predict", &v)) {
