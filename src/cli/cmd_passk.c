@@ -486,6 +486,20 @@ done:
     return rc;
 }
 
+static const cli_option cli_passk_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--benchmark", NULL, CLI_VALUE},
+    {"--predictions", NULL, CLI_VALUE},
+    {"--tpr", NULL, CLI_VALUE},
+    {"--cutoff", NULL, CLI_VALUE},
+    {"--holdout", NULL, CLI_VALUE},
+    {"--kmax", NULL, CLI_VALUE},
+    {"--beta", NULL, CLI_VALUE},
+    {"--columns", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passk_options = {"passk", cli_passk_options_opts};
+
 static int passk_run(int argc, char **argv, char **colbuf)
 {
     const char *data = NULL, *bench = NULL, *pred_path = NULL, *v, *rule = NULL;
@@ -495,7 +509,7 @@ static int passk_run(int argc, char **argv, char **colbuf)
     sc_counts_cols cols;
     memset(&cols, 0, sizeof cols);
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_passk_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(help, stdout);
