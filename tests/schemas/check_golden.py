@@ -10,7 +10,7 @@ Each case in tests/cli/cases whose command mentions JSON is run again as run_cas
 file the tool is told to write in $TMP (--out, -o, --output, a redirection of its output) are
 validated: a document naming its "format" ("scalecast-fit") against
 that schema (fit.schema.json), any other against the schema of a command the case runs (chain:
-chain or chain-aggregate; passuntil: passuntil-fit or passuntil-classify). A document without
+chain or chain-aggregate; passuntil: passuntil-fit, -classify or -estimate). A document without
 a schema, one that does not validate, or no document at all fails the check."""
 import concurrent.futures
 import glob
@@ -26,7 +26,7 @@ import jsonschema
 SCHEMAS_BY_COMMAND = {
     "fit": ["fit"], "predict": ["predict"], "backtest": ["backtest"], "obs": ["obs"],
     "chain": ["chain", "chain-aggregate"], "passk": ["passk"], "laws": ["laws"],
-    "passuntil": ["passuntil-fit", "passuntil-classify"],
+    "passuntil": ["passuntil-fit", "passuntil-classify", "passuntil-estimate"],
 }
 
 
