@@ -1305,7 +1305,8 @@ SC_NODISCARD sc_status sc_obs_check_domain(const sc_table *const *tables, size_t
 /* end of section */
 
 /* ==========================================================================================
- * Section: the metric chain: aggregate chains (src/methods/chain_agg.c)
+ * Section: the metric chain: logs of a family, aggregate chains (src/methods/chain_logs.c,
+ * src/methods/chain_agg.c)
  * ========================================================================================== */
 
 /* The aggregate chain of a result: sc_chain_aggregate of the per-model means (model_mean)
@@ -1313,6 +1314,53 @@ SC_NODISCARD sc_status sc_obs_check_domain(const sc_table *const *tables, size_t
  * metric's sign. r receives SC_CHAIN_NMETRICS x SC_CORR_NKINDS values. */
 SC_NODISCARD sc_status sc_chain_result_aggregate(const sc_chain_result *res,
                                                  const double *log10c, double *r);
+
+/* --- A family's sample logs against a table of models (src/methods/chain_logs.c) ---
+ * The models table (CSV) has a text column "model" (the id the harness logs), optional
+ * "revision" and "family" (missing: "all"), and either "parameters" and "tokens" (compute
+ * C = 6 N D) or "flops". */
+typedef struct sc_chain_models {
+    sc_table *t;
+    size_t n;
+    const char **id, **rev, **family; /* borrowed from t; rev entries may be NULL */
+    double *log10c;                   /* n: log10 C, NaN when not a positive number */
+} sc_chain_models;
+/* Errors: those of sc_csv_read and sc_table_require(_num), SC_ETYPE (model ids not text),
+ * SC_EEMPTY (an empty model id, at its line). */
+SC_NODISCARD sc_status sc_chain_models_read(const char *path, sc_chain_models **out,
+                                            sc_error *err);
+void sc_chain_models_free(sc_chain_models *m);
+
+typedef struct sc_chain_logs_opts {
+    const char *family, *task; /* only this family / task (NULL: all) */
+    const char *filter;        /* the log filter (NULL: the first of the first file) */
+    sc_lmeval_opts lmeval;
+    int threads;
+} sc_chain_logs_opts;
+/* One (family, task): its models in order of compute (rows of the models table, their log10 C
+ * and ids) and the chain computed on their logs. */
+typedef struct sc_chain_group {
+    char *family, *task;
+    size_t nmodels;
+    size_t *model;
+    double *log10c;
+    const char **id;
+    sc_chain_set *set;
+    sc_chain_result *res;
+} sc_chain_group;
+typedef struct sc_chain_groups {
+    size_t n;
+    sc_chain_group *group;
+} sc_chain_groups;
+/* Matches every log to its model and task (sc_lmeval_samples_match), groups them by (family,
+ * task) in order of first appearance, and runs each group (opts may be NULL). Errors: those of
+ * matching (SC_ENOCOL: no model matches), reading and sc_chain_set_run (SC_ETOOFEW "family F,
+ * task T: ..."), SC_EDUP (two logs of one task for a model), SC_EDOMAIN (a model without a
+ * positive compute), SC_EEMPTY (no group left by the family and task asked for). */
+SC_NODISCARD sc_status sc_chain_run_logs(const sc_chain_models *m, const char *const *logs,
+                                         size_t nlogs, const sc_chain_logs_opts *opts,
+                                         sc_chain_groups **out, sc_error *err);
+void sc_chain_groups_free(sc_chain_groups *g);
 
 /* The aggregate chain on published per-run metrics (Schaeffer et al. 2024, when no per-sample
  * logs exist): for each task, the correlation of each stage of the chain (a column template

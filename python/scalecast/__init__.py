@@ -20,7 +20,7 @@ from ._ffi import ffi, lib, HEADER, LIBRARY  # noqa: F401  (ffi for advanced use
 __all__ = [
     "ScalecastError", "Table", "Fit", "SavedFit", "version", "laws", "read_csv", "read_lmeval",
     "load_runs", "load", "fit", "load_fit", "chance_level", "backtest", "obs", "chain",
-    "chain_aggregate", "chain_aggregate_files", "passuntil_estimate", "passuntil_task", "passuntil_fit",
+    "chain_logs", "chain_aggregate", "chain_aggregate_files", "passuntil_estimate", "passuntil_task", "passuntil_fit",
 ]
 
 # Status codes (include/scalecast.h): name of each value, for the exception.
@@ -877,6 +877,57 @@ def chain(logs, compute, names=None, family="", task="", filter=None, delimiter=
                            for q in range(Q)}
     res["doc_id"] = [lib.sc_chain_set_doc_id(s, i) for i in range(ns)]
     return res
+
+
+def _collect(paths, ext):
+    """Files given, and files ending in ext under folders given (hidden ones skipped), sorted
+    by path as the tool sorts them."""
+    out = []
+    for p in paths:
+        p = str(p)
+        if not os.path.isdir(p):
+            out.append(p)
+            continue
+        for d, dirs, names in os.walk(p):
+            dirs[:] = [x for x in dirs if not x.startswith(".")]
+            out += [os.path.join(d, n) for n in names if not n.startswith(".") and n.endswith(ext)
+                    and len(n) > len(ext)]
+    return sorted(out, key=lambda s: s.encode())
+
+
+def chain_logs(paths, models, family=None, task=None, filter=None, delimiter=None, threads=0):
+    """``scalecast chain`` from Python: per-sample logs (files, or folders searched for
+    *.jsonl) matched to the rows of the models table ``models`` (CSV: model, revision, family,
+    parameters and tokens or flops), grouped by (family, task). Returns the document of
+    ``scalecast chain --json`` (a dict with one entry per group under "groups")."""
+    logs = _collect(paths if isinstance(paths, (list, tuple)) else [paths], ".jsonl")
+    mp = ffi.new("sc_chain_models **")
+    e = _Err()
+    e.check(lib.sc_chain_models_read(_enc(models), mp, e.p))
+    m = ffi.gc(mp[0], lib.sc_chain_models_free)
+    keep = [ffi.new("char[]", _enc(x)) for x in logs]
+    o = ffi.new("sc_chain_logs_opts *")
+    for field, v in (("family", family), ("task", task), ("filter", filter)):
+        if v is not None:
+            keep.append(ffi.new("char[]", _enc(v)))
+            setattr(o, field, keep[-1])
+    if delimiter is not None:
+        keep.append(ffi.new("char[]", _enc(delimiter)))
+        o.lmeval.delimiter = keep[-1]
+    o.threads = int(threads)
+    gp = ffi.new("sc_chain_groups **")
+    e.check(lib.sc_chain_run_logs(m, ffi.new("char *[]", keep[:len(logs)]), len(logs), o, gp, e.p))
+    groups = ffi.gc(gp[0], lib.sc_chain_groups_free)
+    dp = ffi.new("sc_chain_doc **")
+    st = lib.sc_chain_doc_new(dp)
+    if st != lib.SC_OK:
+        _fail(st, _str(lib.sc_strerror(st)))
+    doc = ffi.gc(dp[0], lib.sc_chain_doc_free)
+    for k in range(groups.n):
+        G = groups.group[k]
+        e.check(lib.sc_chain_doc_add(doc, G.family, G.task, lib.sc_chain_set_filter(G.set), G.res,
+                                     G.id, G.log10c, e.p))
+    return _json_doc(lib.sc_chain_doc_string, doc)
 
 
 def chain_aggregate(compute, metrics, sign=None):

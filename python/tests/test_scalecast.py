@@ -177,6 +177,22 @@ def test_chain_aggregate_files_match_the_tool(cli, root):
     assert ei.value.code == "nocol" and ei.value.file == files[0]
 
 
+def test_chain_logs_is_the_tool(cli):
+    for folder in ("tests/data/lmeval/chain", "tests/data/lmeval/chain-old"):
+        models = "tests/data/lmeval/chain/models.csv"  # the same five models
+        code, out, err = cli("chain", folder, "--models", models, "--json")
+        assert code == 0, err
+        assert sc.chain_logs(folder, models) == json.loads(out)
+    code, _, err = cli("chain", "tests/data/lmeval/chain/synth__m00",
+                       "tests/data/lmeval/chain/synth__m01", "--models",
+                       "tests/data/lmeval/chain/models.csv")
+    with pytest.raises(sc.ScalecastError) as ei:
+        sc.chain_logs(["tests/data/lmeval/chain/synth__m00", "tests/data/lmeval/chain/synth__m01"],
+                      "tests/data/lmeval/chain/models.csv")
+    assert code == 1 and ei.value.code == "toofew"
+    assert err.strip() == "scalecast: error: " + str(ei.value)
+
+
 def test_chain_aggregate_is_the_correlation():
     c = np.array([1e18, 1e19, 1e20, 1e21])
     m = np.column_stack([[0.1, 0.2, 0.3, 0.5], [4.0, 3.0, 2.0, 1.0]])

@@ -62,8 +62,6 @@ static const char chain_help[] =
 
 typedef struct chain_file {
     char *path;
-    size_t model; /* row of the models table */
-    char task[256];
 } chain_file;
 
 typedef struct chain_files {
@@ -127,102 +125,24 @@ static int collect(chain_files *l, const char *path, int depth, const char *ext)
 }
 
 /* The models table: ids, revisions, families, log10 C. */
-typedef struct chain_models {
-    sc_table *t;
-    size_t n;
-    const char **id, **rev, **family;
-    double *log10c;
-} chain_models;
-
-static int read_models(const char *path, chain_models *m)
-{
-    sc_error err;
-    sc_error_clear(&err);
-    memset(m, 0, sizeof *m);
-    if (sc_csv_read(path, NULL, &m->t, &err) != SC_OK) return cli_report(&err);
-    size_t n = sc_table_nrows(m->t), jm, jr = 0, jf = 0;
-    if (sc_table_require(m->t, "model", &jm, &err) != SC_OK) return cli_report(&err);
-    if (sc_table_coltype(m->t, jm) != SC_COL_TEXT)
-        return cli_fail(SC_EXIT_DATA, "%s: column \"model\" must hold model ids (text)", path);
-    long r = sc_table_find(m->t, "revision"), f = sc_table_find(m->t, "family");
-    jr = r >= 0 ? (size_t)r : 0;
-    jf = f >= 0 ? (size_t)f : 0;
-    m->n = n;
-    m->id = calloc(n ? n : 1, sizeof *m->id);
-    m->rev = calloc(n ? n : 1, sizeof *m->rev);
-    m->family = calloc(n ? n : 1, sizeof *m->family);
-    m->log10c = calloc(n ? n : 1, sizeof *m->log10c);
-    if (!m->id || !m->rev || !m->family || !m->log10c)
-        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    const double *flops = NULL, *np = NULL, *nd = NULL;
-    size_t jn, jd, jc;
-    if (sc_table_find(m->t, "parameters") >= 0 || sc_table_find(m->t, "flops") < 0) {
-        if (sc_table_require_num(m->t, "parameters", &jn, &err) != SC_OK ||
-            sc_table_require_num(m->t, "tokens", &jd, &err) != SC_OK)
-            return cli_report(&err);
-        np = sc_table_num(m->t, jn);
-        nd = sc_table_num(m->t, jd);
-    } else {
-        if (sc_table_require_num(m->t, "flops", &jc, &err) != SC_OK) return cli_report(&err);
-        flops = sc_table_num(m->t, jc);
-    }
-    for (size_t i = 0; i < n; i++) {
-        m->id[i] = sc_table_text(m->t, jm, i);
-        if (!m->id[i]) return cli_fail(SC_EXIT_DATA, "%s:%zu: empty model id", path, i + 2);
-        m->rev[i] = (r >= 0 && sc_table_coltype(m->t, jr) == SC_COL_TEXT)
-                        ? sc_table_text(m->t, jr, i) : NULL;
-        m->family[i] = (f >= 0 && sc_table_coltype(m->t, jf) == SC_COL_TEXT)
-                           ? sc_table_text(m->t, jf, i) : NULL;
-        if (!m->family[i]) m->family[i] = "all";
-        /* Compute of a dense transformer: C = 6 N D (Kaplan et al. 2020). */
-        double c = flops ? flops[i] : 6.0 * np[i] * nd[i];
-        m->log10c[i] = (c > 0 && isfinite(c)) ? log10(c) : NAN;
-    }
-    return 0;
-}
-
-static void free_models(chain_models *m)
-{
-    sc_table_free(m->t);
-    free(m->id);
-    free(m->rev);
-    free(m->family);
-    free(m->log10c);
-}
-
 static const char *const trend_names[3] = {"rises", "flat", "falls"};
 
 /* One group: into the JSON document (doc != NULL) or as a table. */
-static int print_group(FILE *o, sc_chain_doc *doc, int first, const char *family, const char *task,
-                       const sc_chain_set *set, const sc_chain_result *res,
-                       const chain_models *mods, const size_t *rows)
+static int print_group(FILE *o, sc_chain_doc *doc, int first, const sc_chain_group *G)
 {
     const size_t NM = SC_CHAIN_NMETRICS;
-    /* Names and compute of the models in the result's order (by compute). */
-    double *lc = malloc(res->nmodels * sizeof *lc);
-    const char **ids = malloc(res->nmodels * sizeof *ids);
-    if (!lc || !ids) {
-        free(lc);
-        free(ids);
-        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    }
-    for (size_t k = 0; k < res->nmodels; k++) {
-        lc[k] = mods->log10c[rows[k]];
-        ids[k] = mods->id[rows[k]];
-    }
+    const char *family = G->family, *task = G->task;
+    const sc_chain_set *set = G->set;
+    const sc_chain_result *res = G->res;
     if (doc) {
         sc_error err;
         sc_error_clear(&err);
-        sc_status st = sc_chain_doc_add(doc, family, task, sc_chain_set_filter(set), res, ids, lc, &err);
-        free(lc);
-        free(ids);
-        return st == SC_OK ? 0 : cli_report(&err);
+        return sc_chain_doc_add(doc, family, task, sc_chain_set_filter(set), res, G->id, G->log10c,
+                                &err) == SC_OK ? 0 : cli_report(&err);
     }
     /* The aggregate chain: correlation of per-model means with compute. */
     double agg[SC_CHAIN_NMETRICS * SC_CORR_NKINDS];
-    int agg_ok = sc_chain_result_aggregate(res, lc, agg) == SC_OK;
-    free(lc);
-    free(ids);
+    int agg_ok = sc_chain_result_aggregate(res, G->log10c, agg) == SC_OK;
     int sign[SC_CHAIN_NMETRICS];
     for (size_t q = 0; q < NM; q++) sign[q] = sc_chain_metric_sign((sc_chain_metric)q);
     fprintf(o, "%sfamily %s, task %s, filter %s: %zu models, %zu samples\n", first ? "" : "\n",
@@ -455,38 +375,36 @@ int cmd_chain(int argc, char **argv)
     }
     qsort(files.f, files.n, sizeof *files.f, cmp_path);
 
-    chain_models mods;
-    if ((rc = read_models(models_path, &mods))) {
-        free_models(&mods);
-        goto done;
-    }
     sc_error err;
     sc_error_clear(&err);
-    for (size_t k = 0; k < files.n; k++) {
-        if (sc_lmeval_samples_match(files.f[k].path, mods.id, mods.rev, mods.n,
-                                    &files.f[k].model, files.f[k].task, sizeof files.f[k].task,
-                                    &err) != SC_OK) {
-            if (err.code == SC_ENOCOL) {
-                char msg[1100];
-                sc_error_format(&err, msg, sizeof msg);
-                rc = cli_fail(SC_EXIT_DATA, "%s (models table: %s)", msg, models_path);
-            } else {
-                rc = cli_report(&err);
-            }
-            break;
+    sc_chain_models *mods = NULL;
+    if (sc_chain_models_read(models_path, &mods, &err) != SC_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    const char **paths = calloc(files.n, sizeof *paths);
+    sc_chain_groups *groups = NULL;
+    if (!paths) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    for (size_t k = 0; !rc && k < files.n; k++) paths[k] = files.f[k].path;
+    sc_chain_logs_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.family = family;
+    lo.task = task;
+    lo.filter = filter;
+    lo.lmeval.delimiter = delim;
+    lo.threads = (int)threads;
+    if (!rc && sc_chain_run_logs(mods, paths, files.n, &lo, &groups, &err) != SC_OK) {
+        if (err.code == SC_ENOCOL) {
+            char msg[1100];
+            sc_error_format(&err, msg, sizeof msg);
+            rc = cli_fail(SC_EXIT_DATA, "%s (models table: %s)", msg, models_path);
+        } else {
+            rc = cli_report(&err);
         }
     }
-    /* Groups: (family, task) in order of first appearance. */
-    unsigned char *done_flag = calloc(files.n ? files.n : 1, 1);
-    size_t *members = calloc(files.n ? files.n : 1, sizeof *members);
-    size_t *rows = calloc(files.n ? files.n : 1, sizeof *rows);
-    char **names = calloc(files.n ? files.n : 1, sizeof *names);
-    double *lc = calloc(files.n ? files.n : 1, sizeof *lc);
-    if (!rc && (!done_flag || !members || !rows || !names || !lc))
-        rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     cli_out out, ps;
     memset(&ps, 0, sizeof ps);
-    int out_open = 0, ps_open = 0, ngroups = 0;
+    int out_open = 0, ps_open = 0;
     if (!rc && !(rc = cli_out_open(&out, "-"))) out_open = 1;
     if (!rc && per_sample) {
         if (!(rc = cli_out_open(&ps, per_sample))) {
@@ -496,91 +414,20 @@ int cmd_chain(int argc, char **argv)
     }
     sc_chain_doc *doc = NULL;
     if (!rc && json && sc_chain_doc_new(&doc) != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    for (size_t k = 0; !rc && k < files.n; k++) {
-        if (done_flag[k]) continue;
-        const char *fam = mods.family[files.f[k].model];
-        const char *tk = files.f[k].task;
-        size_t nm = 0;
-        for (size_t q = k; q < files.n; q++) {
-            if (done_flag[q] || strcmp(mods.family[files.f[q].model], fam) != 0 ||
-                strcmp(files.f[q].task, tk) != 0)
-                continue;
-            done_flag[q] = 1;
-            members[nm++] = q;
+    for (size_t g = 0; !rc && g < groups->n; g++) {
+        const sc_chain_group *G = &groups->group[g];
+        int ngroups = (int)g + 1;
+        rc = print_group(out.f, doc, g == 0, G);
+        if (!rc && ps_open && write_per_sample(ps.f, G->family, G->task, G->set, G->res))
+            rc = cli_fail(SC_EXIT_IO, "%s: cannot write", per_sample);
+        if (!rc && plot) {
+            char pp[4096];
+            const char *dot = strrchr(plot, '.');
+            if (ngroups == 1 || !dot) snprintf(pp, sizeof pp, "%s", plot);
+            else snprintf(pp, sizeof pp, "%.*s-%d%s", (int)(dot - plot), plot, ngroups, dot);
+            rc = plot_group(pp, G->family, G->task, G->res);
         }
-        if ((family && strcmp(family, fam) != 0) || (task && strcmp(task, tk) != 0)) continue;
-        for (size_t i = 0; !rc && i < nm; i++) {
-            size_t row = files.f[members[i]].model;
-            for (size_t j = 0; j < i; j++)
-                if (rows[j] == row)
-                    rc = cli_fail(SC_EXIT_DATA, "%s and %s: two logs of task %s for model %s",
-                                  files.f[members[j]].path, files.f[members[i]].path, tk,
-                                  mods.id[row]);
-            rows[i] = row;
-            names[i] = files.f[members[i]].path;
-            lc[i] = mods.log10c[row];
-            if (!rc && isnan(lc[i]))
-                rc = cli_fail(SC_EXIT_DATA, "%s: model %s: parameters x tokens (or flops) is "
-                                            "not a positive number", models_path, mods.id[row]);
-        }
-        if (rc) break;
-        sc_chain_set *set = NULL;
-        sc_chain_result *res = NULL;
-        if (sc_chain_set_new(nm, (const char *const *)names, lc, &set) != SC_OK) {
-            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-            break;
-        }
-        sc_lmeval_opts opts = {delim};
-        for (size_t i = 0; !rc && i < nm; i++) {
-            cli_info("reading %s", names[i]);
-            if (sc_chain_set_read(set, i, names[i], filter, &opts, &err) != SC_OK)
-                rc = cli_report(&err);
-        }
-        if (!rc && sc_chain_set_run(set, (int)threads, &res, &err) != SC_OK) {
-            if (err.code == SC_ETOOFEW) {
-                char msg[1100];
-                sc_error_format(&err, msg, sizeof msg);
-                rc = cli_fail(SC_EXIT_NUMERIC, "family %s, task %s: %s", fam, tk, msg);
-            } else {
-                rc = cli_report(&err);
-            }
-        }
-        if (!rc) {
-            /* Models in order of compute, as the result holds them. */
-            size_t *ord = malloc(nm * sizeof *ord);
-            if (!ord) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-            for (size_t i = 0; !rc && i < nm; i++) {
-                size_t b = i;
-                ord[i] = rows[i];
-                while (b > 0 && mods.log10c[ord[b - 1]] > mods.log10c[rows[i]]) {
-                    ord[b] = ord[b - 1];
-                    b--;
-                }
-                ord[b] = rows[i];
-            }
-            if (!rc) {
-                rc = print_group(out.f, doc, ngroups == 0, fam, tk, set, res, &mods, ord);
-                ngroups++;
-                if (!rc && ps_open && write_per_sample(ps.f, fam, tk, set, res))
-                    rc = cli_fail(SC_EXIT_IO, "%s: cannot write", per_sample);
-                if (!rc && plot) {
-                    char pp[4096];
-                    const char *dot = strrchr(plot, '.');
-                    if (ngroups == 1 || !dot) snprintf(pp, sizeof pp, "%s", plot);
-                    else
-                        snprintf(pp, sizeof pp, "%.*s-%d%s", (int)(dot - plot), plot, ngroups,
-                                 dot);
-                    rc = plot_group(pp, fam, tk, res);
-                }
-            }
-            free(ord);
-        }
-        sc_chain_result_free(res);
-        sc_chain_set_free(set);
     }
-    if (!rc && ngroups == 0)
-        rc = cli_fail(SC_EXIT_DATA, "no logs of family %s%s%s", family ? family : "(any)",
-                      task ? " and task " : "", task ? task : "");
     if (!rc && doc) {
         sc_error_clear(&err);
         if (sc_chain_doc_write(doc, out.f, &err) != SC_OK) rc = cli_report(&err);
@@ -594,12 +441,9 @@ int cmd_chain(int argc, char **argv)
         int rc2 = cli_out_commit(&out);
         if (!rc) rc = rc2;
     }
-    free(done_flag);
-    free(members);
-    free(rows);
-    free(names);
-    free(lc);
-    free_models(&mods);
+    sc_chain_groups_free(groups);
+    free(paths);
+    sc_chain_models_free(mods);
 done:
     free(positional);
     for (size_t k = 0; k < files.n; k++) free(files.f[k].path);
