@@ -1465,6 +1465,12 @@ SC_NODISCARD sc_status sc_saved_fit_read_mem(const char *buf, size_t len, const 
  * log(-log Q') space with a chance level, accuracy Q = Q0 + (1 - Q0) Q'. */
 void sc_saved_fit_predict(const sc_saved_fit *s, const double *x, size_t m, double *y);
 
+/* --- The registered laws (an array, as `scalecast laws --json`) ------------------------- */
+/* "y", "log y" or "log(-log y)": the space a law's residuals are measured in. */
+const char *sc_space_name(sc_space s);
+SC_NODISCARD sc_status sc_laws_doc_write(FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_laws_doc_string(char **out, sc_error *err);
+
 /* --- The observational document ("scalecast-obs", version 1) ---------------------------- */
 #define SC_OBS_DOC_FORMAT "scalecast-obs"
 #define SC_OBS_DOC_VERSION 1

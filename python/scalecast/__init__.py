@@ -18,7 +18,7 @@ import numpy as np
 from ._ffi import ffi, lib, HEADER, LIBRARY  # noqa: F401  (ffi for advanced use)
 
 __all__ = [
-    "ScalecastError", "Table", "Fit", "SavedFit", "version", "laws", "read_csv", "read_lmeval",
+    "ScalecastError", "Table", "Fit", "SavedFit", "version", "laws", "laws_document", "read_csv", "read_lmeval",
     "load_runs", "load", "fit", "load_fit", "chance_level", "backtest", "obs", "chain",
     "chain_logs", "chain_aggregate", "chain_aggregate_files", "passuntil_estimate", "passuntil_task", "passuntil_fit",
 ]
@@ -260,9 +260,6 @@ def load(path):
 # --------------------------------------------------------------------------------------------
 # Laws, fits and predictions
 # --------------------------------------------------------------------------------------------
-_SPACES = {0: "y", 1: "log y", 2: "log(-log y)"}
-
-
 def _law_info(law):
     p, nx = law.nparam, law.nx
     shown = law.shown_names if law.shown_names != ffi.NULL else law.param_names
@@ -270,17 +267,23 @@ def _law_info(law):
             "params": [_str(law.param_names[k]) for k in range(p)],
             "shown": [_str(shown[k]) for k in range(p)],
             "x": [_str(law.x_names[k]) for k in range(nx)] if law.x_names != ffi.NULL else [],
-            "space": _SPACES[int(law.space)]}
+            "space": _str(lib.sc_space_name(law.space))}
 
 
 def laws():
-    """Every registered law: a list of dicts (name, formula, params, shown, x, space)."""
+    """Every registered law: a list of dicts (name, formula, params, shown, x, space).
+    ``laws_document()`` is the list ``scalecast laws --json`` writes."""
     out, arr = [], lib.sc_laws()
     i = 0
     while arr[i] != ffi.NULL:
         out.append(_law_info(arr[i]))
         i += 1
     return out
+
+
+def laws_document():
+    """The registered laws as ``scalecast laws --json`` writes them."""
+    return _json_doc(lib.sc_laws_doc_string)
 
 
 def _find_law(name):

@@ -84,6 +84,13 @@ def test_predict_intervals_need_and_use_bootstrap():
     assert abs(fb.params["alpha"] - 0.3) < 1e-6
 
 
+def test_laws_are_the_tools(cli):
+    code, out, err = cli("laws", "--json")
+    assert code == 0, err
+    assert sc.laws_document() == json.loads(out)
+    assert [l["name"] for l in sc.laws()] == [l["name"] for l in json.loads(out)]
+
+
 def test_fit_from_arrays_and_dict():
     x = np.array([1e3, 1e4, 1e5, 1e6, 1e7])
     y = 1.5 + 100 * x ** -0.3

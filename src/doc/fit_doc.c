@@ -10,15 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static const char *space_text(sc_space s)
-{
-    switch (s) {
-    case SC_SPACE_LOG: return "log y";
-    case SC_SPACE_LOGLOG: return "log(-log y)";
-    default: return "y";
-    }
-}
-
 static json_t *build(const sc_fit_doc *doc, int *ok)
 {
     const sc_fit *fit = doc->fit;
@@ -33,7 +24,7 @@ static json_t *build(const sc_fit_doc *doc, int *ok)
     sc_json_set(o, "version", json_integer(SC_FIT_DOC_VERSION), ok);
     sc_json_set(o, "law", sc_json_str(law->name), ok);
     sc_json_set(o, "formula", sc_json_str(law->formula), ok);
-    sc_json_set(o, "space", sc_json_str(space_text(law->space)), ok);
+    sc_json_set(o, "space", json_string(sc_space_name(law->space)), ok);
     int huber = fit->loss_kind == SC_LOSS_HUBER;
     sc_json_set(o, "loss", json_string(huber ? "huber" : "ls"), ok);
     sc_json_set(o, "huber_delta", sc_json_num(huber ? fit->huber_delta : NAN), ok);
