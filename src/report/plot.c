@@ -587,7 +587,7 @@ static sc_status write_sidecar(const sc_plot *p, const char *path, double x0, do
     sc_tmpfile out;
     if (st == SC_OK) st = sc_tmpfile_open(&out, side, 1, err);
     if (st == SC_OK) {
-        if (json_dumpf(root, out.f, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0 ||
+        if (json_dumpf(root, out.f, JSON_COMPACT | JSON_REAL_PRECISION(17)) != 0 ||
             fputc('\n', out.f) == EOF) {
             sc_tmpfile_abort(&out);
             st = sc_fail(err, SC_EIO, side, 0, 0, "cannot write the figure's description");
