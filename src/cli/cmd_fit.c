@@ -623,7 +623,11 @@ static int figure_curve(sc_plot *pl, const fit_args *a, const sc_law *law, const
         }
         char blab[64];
         snprintf(blab, sizeof blab, "%g%% bootstrap interval", 100 * a->level);
-        if (sc_plot_band(pl, label ? blab : NULL, px, lo, hi, nc, colour) != SC_OK) rc = SC_EXIT_INTERNAL;
+        /* The band is shown and hidden with its curve. */
+        if ((label && sc_plot_group(pl, label) != SC_OK) ||
+            sc_plot_band(pl, label ? blab : NULL, px, lo, hi, nc, colour) != SC_OK ||
+            (label && sc_plot_group(pl, NULL) != SC_OK))
+            rc = SC_EXIT_INTERNAL;
     }
     if (!rc && sc_plot_series(pl, label, px, py, nc, SC_MARK_LINE, colour) != SC_OK) rc = SC_EXIT_INTERNAL;
     free(py);
@@ -684,7 +688,7 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
             if (m == 0 || rc) continue;
             double Nb = exp(sumln / (double)m);
             char lab[64];
-            snprintf(lab, sizeof lab, "N about %.2g parameters", Nb);
+            snprintf(lab, sizeof lab, "N ~ %.2g", Nb);
             if (sc_plot_series(pl, lab, px, py, m, SC_MARK_POINTS, b) != SC_OK ||
                 sc_plot_point_labels(pl, (const char *const *)names, m) != SC_OK)
                 rc = SC_EXIT_INTERNAL;

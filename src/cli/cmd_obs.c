@@ -924,6 +924,7 @@ static int figures(const obs_args *a, const run *r)
         PLOT_TRY(sc_plot_series(p, label, x, y, res->p, SC_MARK_POINTS, (int)c));
     }
     double zx[2] = {0.5, (double)res->p + 0.5}, zy[2] = {0, 0};
+    PLOT_TRY(sc_plot_group(p, "zero"));
     PLOT_TRY(sc_plot_series(p, NULL, zx, zy, 2, SC_MARK_DASHED, 7));
     rc = save(p, a->out, "loadings.png");
     p = NULL;

@@ -266,10 +266,12 @@ static int cell_number(const char *s, double *v)
     return *end == '\0' && !isnan(*v);
 }
 
+/* stack: on a narrow screen each row becomes a card of "header: value" lines. */
 static sc_status table_to(sbuf *b, size_t index, const char *caption, const char *const *header,
-                          size_t ncols, const char *const *cells, size_t nrows)
+                          size_t ncols, const char *const *cells, size_t nrows, int stack)
 {
-    SC_TRY(putf(b, "<div class=\"tablewrap\" tabindex=\"0\"><table class=\"sortable\" id=\"t%zu\">\n", index));
+    SC_TRY(putf(b, "<div class=\"tablewrap\" tabindex=\"0\"><table class=\"sortable%s\" id=\"t%zu\">\n",
+                stack ? " stack" : "", index));
     if (caption) {
         SC_TRY(puts_raw(b, "<caption>"));
         SC_TRY(puts_escaped(b, caption));
@@ -297,8 +299,14 @@ static sc_status table_to(sbuf *b, size_t index, const char *caption, const char
         for (size_t j = 0; j < ncols; j++) {
             const char *c = cells[i * ncols + j];
             double v;
-            if (cell_number(c, &v)) SC_TRY(putf(b, "<td class=\"num\" data-v=\"%.17g\">", v));
-            else SC_TRY(puts_raw(b, "<td>"));
+            if (cell_number(c, &v)) SC_TRY(putf(b, "<td class=\"num\" data-v=\"%.17g\"", v));
+            else SC_TRY(puts_raw(b, "<td"));
+            if (stack) {
+                SC_TRY(puts_raw(b, " data-label=\""));
+                SC_TRY(puts_escaped(b, header[j]));
+                SC_TRY(puts_raw(b, "\""));
+            }
+            SC_TRY(puts_raw(b, ">"));
             SC_TRY(puts_escaped(b, c));
             SC_TRY(puts_raw(b, "</td>"));
         }
@@ -310,7 +318,7 @@ static sc_status table_to(sbuf *b, size_t index, const char *caption, const char
 sc_status sc_report_table(sc_report *r, const char *caption, const char *const *header,
                           size_t ncols, const char *const *cells, size_t nrows)
 {
-    return table_to(&r->body, ++r->ntable, caption, header, ncols, cells, nrows);
+    return table_to(&r->body, ++r->ntable, caption, header, ncols, cells, nrows, 0);
 }
 
 /* Inputs and embedded files, listed with their SHA-256 at the foot of the page. */
@@ -559,7 +567,7 @@ sc_status sc_report_forecasts(sc_report *r, const char *caption, const sc_report
         const char *row[NC] = {f->benchmark, tgt, val, iv, lev, f->law, f->trust, f->reasons};
         for (size_t j = 0; j < NC; j++) cells[i * NC + j] = row[j] ? row[j] : "";
     }
-    sc_status s = table_to(&r->headline, ++r->ntable, caption, header, NC, cells, n);
+    sc_status s = table_to(&r->headline, ++r->ntable, caption, header, NC, cells, n, 1);
     free(cells);
     free(store);
     return s;

@@ -389,7 +389,7 @@ static void draw_legend(const sc_plot *p)
 /* PLplot labels a log axis at powers of ten only, which leaves an axis spanning less than a few
  * decades with one label or none (a loss axis from 1.9 to 3.5 has none). Such an axis is drawn
  * without PLplot's numbers and labelled here: across less than 0.7 decades at evenly spaced
- * "nice" values (1, 2 or 5 times a power of ten apart, about seven of them), up to 2.5 decades
+ * "nice" values (5, 2 or 1 times a power of ten apart, the coarsest giving five or more), up to 2.5 decades
  * at 1, 2 and 5 times each power of ten. */
 static int narrow_log(sc_axis a, double lo, double hi)
 {
@@ -414,28 +414,43 @@ static void log_tick(int is_x, double pos, double lo, double hi, double other_lo
     }
 }
 
-static void label_narrow_log(int is_x, double lo, double hi, double other_lo, double other_hi)
+/* The labelled values of a log axis from lo to hi (log10 units): at most max of them. */
+static size_t log_ticks(double lo, double hi, double *v, size_t max)
 {
+    size_t n = 0;
+    if (hi - lo >= 2.5) {
+        for (double e = ceil(lo); e <= hi && n < max; e++) v[n++] = pow(10, e);
+        return n;
+    }
     if (hi - lo >= 0.7) {
         static const double mult[3] = {1, 2, 5};
         for (double e = floor(lo); e <= ceil(hi); e++)
-            for (int m = 0; m < 3; m++) {
+            for (int m = 0; m < 3 && n < max; m++) {
                 double pos = e + log10(mult[m]);
-                if (pos >= lo && pos <= hi) log_tick(is_x, pos, lo, hi, other_lo, other_hi, mult[m] * pow(10, e));
+                if (pos >= lo && pos <= hi) v[n++] = mult[m] * pow(10, e);
             }
-        return;
+        return n;
     }
-    double vlo = pow(10, lo), vhi = pow(10, hi);
-    double raw = (vhi - vlo) / 7, mag = pow(10, floor(log10(raw)));
-    double step = 10 * mag;
-    if (raw <= mag) step = mag;
-    else if (raw <= 2 * mag) step = 2 * mag;
-    else if (raw <= 5 * mag) step = 5 * mag;
-    for (double k = ceil(vlo / step); k * step <= vhi * (1 + 1e-12); k++) {
-        double v = k * step;
-        if (v <= 0) continue;
-        log_tick(is_x, log10(v), lo, hi, other_lo, other_hi, v);
+    /* The coarsest step of 5, 2 or 1 times a power of ten that gives at least five labels. */
+    double vlo = pow(10, lo), vhi = pow(10, hi), step = 0;
+    for (double e = floor(log10(vhi - vlo)); e > floor(log10(vhi - vlo)) - 3 && step == 0; e--) {
+        static const double mult[3] = {5, 2, 1};
+        for (int m = 0; m < 3 && step == 0; m++) {
+            double st = mult[m] * pow(10, e);
+            if (floor(vhi / st * (1 + 1e-12)) - ceil(vlo / st) + 1 >= 5) step = st;
+        }
     }
+    if (step == 0) step = pow(10, floor(log10(vhi - vlo)) - 2);
+    for (double k = ceil(vlo / step); k * step <= vhi * (1 + 1e-12) && n < max; k++)
+        if (k * step > 0) v[n++] = k * step;
+    return n;
+}
+
+static void label_narrow_log(int is_x, double lo, double hi, double other_lo, double other_hi)
+{
+    double v[64];
+    size_t n = log_ticks(lo, hi, v, 64);
+    for (size_t i = 0; i < n; i++) log_tick(is_x, log10(v[i]), lo, hi, other_lo, other_hi, v[i]);
 }
 
 /* Category names under a categorical x axis, upright when few and short, else vertical. */
@@ -523,11 +538,22 @@ static const char *kind_name(const plot_item *it)
     }
 }
 
+/* A log axis also lists the values its labels stand at (PLplot's own labels on a linear axis
+ * are not listed). */
 static json_t *axis_json(const char *label, sc_axis a, double lo, double hi)
 {
     int lg = a == SC_AXIS_LOG;
-    return json_pack("{s:s, s:s, s:[o, o]}", "label", label, "scale", lg ? "log" : "linear",
-                     "range", json_num(lg ? pow(10, lo) : lo), json_num(lg ? pow(10, hi) : hi));
+    json_t *ax = json_pack("{s:s, s:s, s:[o, o]}", "label", label, "scale", lg ? "log" : "linear",
+                           "range", json_num(lg ? pow(10, lo) : lo), json_num(lg ? pow(10, hi) : hi));
+    if (ax && lg) {
+        double v[64];
+        size_t n = log_ticks(lo, hi, v, 64);
+        if (json_object_set_new(ax, "ticks", json_values(v, n)) != 0) {
+            json_decref(ax);
+            return NULL;
+        }
+    }
+    return ax;
 }
 
 /* The sidecar: what the figure shows, as data (titles, axis labels and ranges, every item with

@@ -223,6 +223,12 @@ static void test_report_hostile_names(void **state)
     snprintf(html, sizeof html, "%s/evil.html", tmpdir);
     sc_error err;
     assert_int_equal(sc_plot_save(p, png, &err), SC_OK);
+    /* Two named points: written in the figure too. */
+    char side[320];
+    snprintf(side, sizeof side, "%s.json", png);
+    char *sd = slurp(side, NULL);
+    assert_non_null(strstr(sd, "\"labels_drawn\":2"));
+    free(sd);
     sc_report *r = NULL;
     assert_int_equal(sc_report_new(evil, &r), SC_OK);
     assert_int_equal(sc_report_heading(r, 2, evil), SC_OK);
@@ -327,11 +333,15 @@ static void test_report_forecast_file(void **state)
     assert_non_null(strstr(err.message, "forecasts[0]"));
     assert_int_equal(sc_report_save(r, html, &err), SC_OK);
     char *d = slurp(html, NULL);
-    assert_non_null(strstr(d, "<td>arc_easy</td><td>7B x 140B tokens</td><td class=\"num\" data-v=\"0.73099999999999998\">0.731</td><td>0.7 to 0.76</td>"));
-    assert_non_null(strstr(d, "<td>a; b</td>"));
+    assert_non_null(strstr(d, "<td data-label=\"benchmark\">arc_easy</td><td data-label=\"target\">7B x 140B tokens</td>"
+                              "<td class=\"num\" data-v=\"0.73099999999999998\" data-label=\"forecast\">0.731</td>"
+                              "<td data-label=\"interval\">0.7 to 0.76</td>"));
+    assert_non_null(strstr(d, "<td data-label=\"reasons\">a; b</td>"));
     /* The backtest's best law (bnsl, 1.5%) at the largest held-out run. */
-    assert_non_null(strstr(d, "<td>piqa</td><td>largest held-out run, C = 4e+22 FLOPs</td><td class=\"num\" data-v=\"0.80500000000000005\">0.805</td><td>none computed</td>"));
-    assert_non_null(strstr(d, "<td>bnsl</td>"));
+    assert_non_null(strstr(d, "<td data-label=\"benchmark\">piqa</td><td data-label=\"target\">largest held-out run, C = 4e+22 FLOPs</td>"
+                              "<td class=\"num\" data-v=\"0.80500000000000005\" data-label=\"forecast\">0.805</td>"
+                              "<td data-label=\"interval\">none computed</td>"));
+    assert_non_null(strstr(d, "<td data-label=\"law\">bnsl</td>"));
     /* The headline comes before the contents and the sections. */
     assert_true(strstr(d, "id=\"headline\"") < strstr(d, "<main>"));
     free(d);
