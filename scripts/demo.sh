@@ -3,17 +3,19 @@
 # The main job on the shipped data: fits, backtests, bootstrap intervals, figures and one
 # self-contained HTML report.
 #   usage: bash scripts/demo.sh path/to/scalecast OUT_DIR [--quick]
-# --quick: fewer bootstrap resamples and three DCLM benchmarks (the browser test's report).
+# --quick: fewer bootstrap resamples, three DCLM benchmarks, one backtest (the browser test's
+# report, written in about a minute).
 set -euo pipefail
 sc=$1
 out=$2
 quick=${3:-}
 rm -rf "$out"
 mkdir -p "$out"
-step() { printf 'demo: %s\n' "$*" >&2; }
+step() { printf 'demo: %s %s\n' "$(date +%T)" "$*" >&2; }
 # Every command is recorded for the report's provenance, exactly as run.
 cmds=()
 run() {
+  [ -n "${DEMO_TRACE:-}" ] && printf "demo: %s %s\n" "$(date +%T)" "$2" >&2
   local q
   q=$(printf '%q ' "$@")
   cmds+=("${q% }")
@@ -31,7 +33,7 @@ report=("$out/report.html" --title "scalecast: forecasts on the shipped data"
 # 1. The Chinchilla loss law (Hoffmann et al. 2022, Approach 3) on Epoch AI's extraction of the
 #    245 runs, with the replication recipe of Besiroglu et al. 2024: drop the 5 highest losses,
 #    Huber(1e-3) on log L, the 4500-start grid; 4000 bootstrap resamples for the intervals.
-step "Chinchilla loss law: 4500-start Huber fit, 4000 bootstrap resamples"
+step "Chinchilla loss law: 4500-start Huber fit, $boot bootstrap resamples"
 chin=(data/chinchilla-epoch/svg_extracted_data.csv --law chinchilla --n "Model Size"
       --c "Training FLOP" --y loss --loss huber:1e-3 --drop-top 5)
 run "$sc" fit "${chin[@]}" --bootstrap "$boot" --seed 1 --out "$out/chinchilla.txt" \
@@ -46,27 +48,38 @@ report+=(--heading "Pretraining loss: the Chinchilla law (Hoffmann et al. 2022, 
 # 2. Direct downstream laws (Krajewski et al. 2025): fit on runs up to 6e21 FLOPs, predict the
 #    larger runs, against the two-stage route through the validation loss.
 step "direct laws: DCLM backtest at 6e21 FLOPs, C4 and OLMo-ladder backtests"
-run "$sc" backtest data/apple/metrics_dclm_data_mixture_subset.csv --cutoff 6e21 --tpr 20 \
-      --loss dclm:cross_entropy_loss --figures "$out/backtest-dclm" --boot 200 \
-      "${dclm_bench[@]}" -o "$out/backtest-dclm.txt"
-run "$sc" backtest data/apple/metrics_dclm_data_mixture_subset.csv --cutoff 6e21 --tpr 20 \
-      --loss dclm:cross_entropy_loss "${dclm_bench[@]}" --json -o "$out/backtest-dclm.json"
-run "$sc" backtest data/apple/metrics_c4_mixture_subset.csv --cutoff 3.2e20 \
-      --loss c4:cross_entropy_loss -o "$out/backtest-c4.txt"
-run "$sc" backtest data/olmo-ladder --max-n 8e8 --loss bpb -o "$out/backtest-olmo.txt"
+dclm=(data/apple/metrics_dclm_data_mixture_subset.csv --cutoff 6e21 --tpr 20
+      --loss dclm:cross_entropy_loss "${dclm_bench[@]}")
+if [ "$quick" = --quick ]; then
+  # One backtest: its JSON feeds the headline, its figures (20-resample bands) the section.
+  run "$sc" backtest "${dclm[@]}" --figures "$out/backtest-dclm" --boot 20 --json \
+        -o "$out/backtest-dclm.json"
+else
+  run "$sc" backtest "${dclm[@]}" --figures "$out/backtest-dclm" --boot 200 -o "$out/backtest-dclm.txt"
+  run "$sc" backtest "${dclm[@]}" --json -o "$out/backtest-dclm.json"
+  run "$sc" backtest data/apple/metrics_c4_mixture_subset.csv --cutoff 3.2e20 \
+        --loss c4:cross_entropy_loss -o "$out/backtest-c4.txt"
+  run "$sc" backtest data/olmo-ladder --max-n 8e8 --loss bpb -o "$out/backtest-olmo.txt"
+fi
 report+=(--forecast "$out/backtest-dclm.json"
          --heading "Direct downstream laws (Krajewski et al. 2025): extrapolation backtests"
          --text "Each law is fitted on the runs with at most the cutoff compute and predicts the larger runs. Direct laws: -log Q' = A C^-alpha (powerlaw), its saturating form (powerlaw-qmax), BNSL; two-stage baselines go from compute to the validation loss to accuracy."
-         --subheading "DCLM mixture, token/parameter ratio 20, fit on C <= 6e21 FLOPs"
-         --pre "$out/backtest-dclm.txt")
+         --subheading "DCLM mixture, token/parameter ratio 20, fit on C <= 6e21 FLOPs")
+if [ "$quick" = --quick ]; then
+  report+=(--text "Quick run: three benchmarks, bands from 20 resamples, no C4 or OLMo backtests (make demo writes the full report).")
+else
+  report+=(--pre "$out/backtest-dclm.txt")
+fi
 for f in "$out"/backtest-dclm/*.png; do
   b=$(basename "$f" .png)
   report+=(--figure "$f" --caption "${b#backtest-}: fit runs, each law's curve, the cutoff, held-out runs as crosses, bootstrap band of the best direct law.")
 done
-report+=(--subheading "C4 mixture, fit on C <= 3.2e20 FLOPs (top third of log-compute held out)"
-         --pre "$out/backtest-c4.txt"
-         --subheading "OLMo ladder: fit on 190M-760M, predict the 1B runs"
-         --pre "$out/backtest-olmo.txt")
+if [ "$quick" != --quick ]; then
+  report+=(--subheading "C4 mixture, fit on C <= 3.2e20 FLOPs (top third of log-compute held out)"
+           --pre "$out/backtest-c4.txt"
+           --subheading "OLMo ladder: fit on 190M-760M, predict the 1B runs"
+           --pre "$out/backtest-olmo.txt")
+fi
 
 # ---------------------------------------------------------------------------------------------
 # 3. Observational scaling laws (Ruan et al. 2024) on the published public-model scores.

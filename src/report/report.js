@@ -101,6 +101,15 @@
     var vlo = this.log ? Math.pow(10, a) : a, vhi = this.log ? Math.pow(10, b) : b;
     var raw = (vhi - vlo) / maxn, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var st = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
+    if (this.log) {
+      /* A narrow log axis: the coarsest 5, 2 or 1 times a power of ten giving five labels. */
+      var top = Math.floor(Math.log10(vhi - vlo)), found = false;
+      for (e = top; e > top - 3 && !found; e--)
+        [5, 2, 1].forEach(function (m) {
+          var s = m * Math.pow(10, e);
+          if (!found && Math.floor(vhi / s * (1 + 1e-12)) - Math.ceil(vlo / s) + 1 >= Math.min(5, maxn)) { st = s; found = true; }
+        });
+    }
     for (v = Math.ceil(vlo / st) * st; v <= vhi * (1 + 1e-12); v += st) {
       var vv = Math.abs(v) < st * 1e-9 ? 0 : v;
       out.push({v: vv, s: fmt(Number(vv.toPrecision(12)))});

@@ -65,6 +65,7 @@ test("hovering a point shows its name", async () => {
   await tip.waitFor({ state: "visible" });
   const text = await tip.textContent();
   assert.ok(names.some((n) => text.includes(n)), `tooltip "${text}" names no point`);
+  if (shots) await fig.screenshot({ path: path.join(shots, "report-figure-hover.png") });
   await page.mouse.move(0, 0);
   await tip.waitFor({ state: "hidden" });
   assert.deepEqual(problems, []);
