@@ -22,14 +22,15 @@ before(async () => {
 });
 after(async () => { if (browser) await browser.close(); });
 
-async function open(width, height) {
+async function open(width, height, file = report) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("dialog", (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
   page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) problems.push(`request: ${r.url()}`); });
-  await page.goto(pathToFileURL(path.resolve(report)).href, { waitUntil: "load" });
+  await page.goto(pathToFileURL(path.resolve(file)).href, { waitUntil: "load" });
   return { context, page, problems };
 }
 
@@ -129,6 +130,22 @@ test("no horizontal overflow at 390 px", async () => {
   const ratio = await page.locator(".chart svg").first().evaluate((s) => s.getBoundingClientRect().width / Number(s.getAttribute("width")));
   assert.ok(ratio > 0.95, `figure scaled by ${ratio}`);
   if (shots) await page.screenshot({ path: path.join(shots, "report-phone.png") });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("markup in names stays text: no script of theirs runs, figures still draw", { skip: !process.env.HOSTILE }, async () => {
+  const { context, page, problems } = await open(1280, 900, process.env.HOSTILE);
+  await page.waitForTimeout(200);
+  assert.equal(await page.locator("script").count(), 3);
+  assert.equal(await page.locator(".chart svg").count(), 2);
+  assert.equal(await page.title(), '</script><script>alert("x")</script><!--');
+  const headers = await page.locator("table.sortable th").allTextContents();
+  assert.ok(headers.some((t) => t.includes('y</script><script>alert("c")</script>')), headers.join(" | "));
+  // The model's name shown as text in the figure's data and on hover.
+  const fig = page.locator("figure.interactive").nth(1);
+  const names = JSON.parse(await fig.locator("script").textContent()).items.flatMap((it) => it.labels || []);
+  assert.ok(names.includes('</script><script>alert("m")</script>'));
   assert.deepEqual(problems, []);
   await context.close();
 });

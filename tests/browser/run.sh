@@ -18,4 +18,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 bash scripts/demo.sh "$sc" "$out/demo" --quick 2>"$out/demo.log" >/dev/null ||
   { cat "$out/demo.log" >&2; exit 1; }
-REPORT="$out/demo/report.html" SCREENSHOTS="$shots" node --test tests/browser/report.test.mjs
+# The page of the golden case with markup in run, model, column and file names.
+mkdir -p "$out/hostile"
+TMP="$out/hostile" SCALECAST="$sc" bash -c "$(cat tests/cli/cases/report-hostile-names/cmd)"
+REPORT="$out/demo/report.html" HOSTILE="$out/hostile/r.html" SCREENSHOTS="$shots" \
+  node --test tests/browser/report.test.mjs
