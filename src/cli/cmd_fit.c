@@ -49,7 +49,10 @@ static const char fit_usage[] =
     "  --seed S          seed of random starts and resamples (default 1)\n"
     "  --json            machine-readable output (numbers round-trip)\n"
     "  --out FILE        write the output to FILE instead of standard output\n"
-    "  --plot FILE       draw the data and the fitted law (.png, .svg or .pdf)\n"
+    "  --plot FILE       draw the data and the fitted law (.png, .svg or .pdf): accuracy fitted\n"
+    "                    as Q' (--chance) is drawn as accuracy, with the rows above --max-x as\n"
+    "                    held out, the curve carried out to them, and the --bootstrap band\n"
+    "  --plot-q          with --chance: draw Q' instead of accuracy\n"
     "  --threads T       OpenMP threads (results do not depend on it)\n";
 
 typedef struct fit_args {
@@ -60,7 +63,7 @@ typedef struct fit_args {
     size_t drop_top, boot, nrandom;
     double level, max_x, delta, chance, margin;
     uint64_t seed;
-    int json, threads;
+    int json, threads, plot_q;
 } fit_args;
 
 static const cli_option cli_fit_options_opts[] = {
@@ -76,6 +79,7 @@ static const cli_option cli_fit_options_opts[] = {
     {"--starts", NULL, CLI_VALUE},
     {"--out", NULL, CLI_VALUE},
     {"--plot", NULL, CLI_VALUE},
+    {"--plot-q", NULL, 0},
     {"--drop-top", NULL, CLI_VALUE},
     {"--bootstrap", NULL, CLI_VALUE},
     {"--seed", NULL, CLI_VALUE},
@@ -107,6 +111,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
             fputs(fit_usage, stdout);
             return -1;
         } else if (cli_flag(&s, "--json")) a->json = 1;
+        else if (cli_flag(&s, "--plot-q")) a->plot_q = 1;
         else if (cli_opt(&s, "--law", &a->law) || cli_opt(&s, "--x", &a->xcols) ||
                  cli_opt(&s, "--n", &a->ncol) || cli_opt(&s, "--d", &a->dcol) ||
                  cli_opt(&s, "--c", &a->ccol) || cli_opt(&s, "--y", &a->ycol) ||
@@ -149,6 +154,8 @@ static int parse_args(int argc, char **argv, fit_args *a)
     if (!a->data) return cli_fail(SC_EXIT_USAGE, "fit: no DATA file given (see 'scalecast fit --help')");
     if (!a->law) return cli_fail(SC_EXIT_USAGE, "fit: --law is required (see 'scalecast fit --help')");
     if (!a->ycol) return cli_fail(SC_EXIT_USAGE, "fit: --y is required");
+    if (a->plot_q && (!a->plot || !a->chance_arg))
+        return cli_fail(SC_EXIT_USAGE, "--plot-q draws Q' of a --plot with --chance; give both");
     if (a->plot) {
         /* Checked before any work, so that a bad name does not cost a fit or leave --out. */
         const char *dot = strrchr(a->plot, '.');
@@ -599,9 +606,9 @@ static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_
  * the fit; for one covariate y against x with the fitted curve, carried out to the rows above
  * --max-x (drawn as held-out crosses). Accuracy fitted as Q' is drawn as accuracy again,
  * Q = Q0 + (1 - Q0) Q'. With --bootstrap, the percentile band at --level around each curve. */
-static double fig_y(const fit_data *d, double v)
+static double fig_y(const fit_args *a, const fit_data *d, double v)
 {
-    return d->chance_on ? d->q0 + (1 - d->q0) * v : v;
+    return d->chance_on && !a->plot_q ? d->q0 + (1 - d->q0) * v : v;
 }
 
 static int figure_curve(sc_plot *pl, const fit_args *a, const sc_law *law, const fit_data *d,
@@ -612,14 +619,14 @@ static int figure_curve(sc_plot *pl, const fit_args *a, const sc_law *law, const
     if (!py) return SC_EXIT_INTERNAL;
     double *lo = py + nc, *hi = py + 2 * nc;
     sc_fit_predict(fit, xx, nc, py);
-    for (size_t k = 0; k < nc; k++) py[k] = fig_y(d, py[k]);
+    for (size_t k = 0; k < nc; k++) py[k] = fig_y(a, d, py[k]);
     int rc = 0;
     if (boot) {
         for (size_t k = 0; k < nc; k++) {
             if (sc_boot_predict_interval(boot, law, xx + k * law->nx, a->level, &lo[k], &hi[k]) != SC_OK)
                 lo[k] = hi[k] = NAN;
-            lo[k] = fig_y(d, lo[k]);
-            hi[k] = fig_y(d, hi[k]);
+            lo[k] = fig_y(a, d, lo[k]);
+            hi[k] = fig_y(a, d, hi[k]);
         }
         char blab[64];
         snprintf(blab, sizeof blab, "%g%% bootstrap interval", 100 * a->level);
@@ -647,7 +654,9 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
     if (two) snprintf(xlabel, sizeof xlabel, "training compute C = 6ND (FLOPs)");
     else if (is_c) snprintf(xlabel, sizeof xlabel, "training compute C (FLOPs; column %s)", d->xnames[0]);
     else snprintf(xlabel, sizeof xlabel, "%s (column %s)", law->x_names ? law->x_names[0] : "x", d->xnames[0]);
-    if (d->chance_on) snprintf(ylabel, sizeof ylabel, "%s accuracy (fit as Q', chance %g)", a->ycol, d->q0);
+    if (d->chance_on && a->plot_q)
+        snprintf(ylabel, sizeof ylabel, "Q' = (%s - %g) / (1 - %g), chance-normalised accuracy", a->ycol, d->q0, d->q0);
+    else if (d->chance_on) snprintf(ylabel, sizeof ylabel, "%s accuracy (fit as Q', chance %g)", a->ycol, d->q0);
     else snprintf(ylabel, sizeof ylabel, "%s", a->ycol);
     if (sc_plot_new(title, xlabel, ylabel, SC_AXIS_LOG, two ? SC_AXIS_LOG : SC_AXIS_LINEAR, &pl) != SC_OK)
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
@@ -704,11 +713,11 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
         }
     } else if (!rc) {
         double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < d->n; i++) lo = fmin(lo, d->x[i]), hi = fmax(hi, d->x[i]), py[i] = fig_y(d, d->y[i]);
+        for (size_t i = 0; i < d->n; i++) lo = fmin(lo, d->x[i]), hi = fmax(hi, d->x[i]), py[i] = fig_y(a, d, d->y[i]);
         for (size_t i = 0; i < d->nabove; i++) hi = fmax(hi, d->xabove[i]);
         if (sc_plot_series(pl, "fitted rows", d->x, py, d->n, SC_MARK_POINTS, 0) != SC_OK) rc = SC_EXIT_INTERNAL;
         if (!rc && d->nabove) {
-            for (size_t i = 0; i < d->nabove; i++) py[i] = fig_y(d, d->yabove[i]);
+            for (size_t i = 0; i < d->nabove; i++) py[i] = fig_y(a, d, d->yabove[i]);
             if (sc_plot_series(pl, "held out (x > max-x)", d->xabove, py, d->nabove,
                                SC_MARK_CROSSES, 6) != SC_OK)
                 rc = SC_EXIT_INTERNAL;
