@@ -129,7 +129,10 @@ test("no horizontal overflow at 390 px", async () => {
   // Figure text stays legible: SVG drawn at the phone's own width, not scaled down.
   const ratio = await page.locator(".chart svg").first().evaluate((s) => s.getBoundingClientRect().width / Number(s.getAttribute("width")));
   assert.ok(ratio > 0.95, `figure scaled by ${ratio}`);
-  if (shots) await page.screenshot({ path: path.join(shots, "report-phone.png") });
+  if (shots) {
+    await page.screenshot({ path: path.join(shots, "report-phone.png") });
+    await page.locator("figure.interactive").first().screenshot({ path: path.join(shots, "report-phone-figure.png") });
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
