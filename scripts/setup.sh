@@ -4,7 +4,7 @@
 # are missing (quick when nothing is). Needs root (or sudo) the first time.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libjansson-dev libplplot-dev plplot-driver-cairo
-      libcmocka-dev fonts-dejavu-core chromium)
+      libcmocka-dev fonts-dejavu-core python3 chromium)
 # The browser test drives chromium from node (playwright-core); Debian's nodejs and npm unless
 # a node with npm is already there.
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
