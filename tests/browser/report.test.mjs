@@ -3,7 +3,7 @@
 // playwright-core) and checks what a reader does with it: it renders without console errors
 // (a Content-Security-Policy violation is one), hovering a point shows its name, toggling a
 // law hides its curve, a curve is read off at a given compute, tables sort, and nothing
-// overflows at phone width (390 px).
+// overflows at phone width (390 px); print shows the static figures; markup in names stays text.
 //   REPORT=path/to/report.html [SCREENSHOTS=dir] node --test tests/browser/report.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -149,6 +149,17 @@ test("markup in names stays text: no script of theirs runs, figures still draw",
   const fig = page.locator("figure.interactive").nth(1);
   const names = JSON.parse(await fig.locator("script").textContent()).items.flatMap((it) => it.labels || []);
   assert.ok(names.includes('</script><script>alert("m")</script>'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("in print the figures are their static images, the controls gone", async () => {
+  const { context, page, problems } = await open(1280, 900);
+  await page.emulateMedia({ media: "print" });
+  const fig = page.locator("figure.interactive").first();
+  assert.equal(await fig.locator("img.static").isVisible(), true);
+  assert.equal(await fig.locator(".chart").isVisible(), false);
+  assert.equal(await page.locator("nav.toc").isVisible(), false);
   assert.deepEqual(problems, []);
   await context.close();
 });
