@@ -449,6 +449,9 @@ typedef struct sc_runs_info {
     size_t nduplicates; /* runs dropped because an identical run was already present */
     int approx_flops;   /* 1 when C = 6 N D with N = tokens / tpr (no params column) */
     int olmo;           /* 1 for the OLMo ladder layout */
+    size_t nskipped;    /* OLMo: ladder files whose size is unknown, skipped on request */
+    size_t nother;      /* OLMo: CSV files not named <size>-<mult>xC..., not read */
+    char first_skipped[256];
 } sc_runs_info;
 
 /* Apple long-format file (Krajewski et al. 2025 data release): rows of
@@ -462,12 +465,23 @@ SC_NODISCARD sc_status sc_runs_load_apple(const char *path, sc_table **out, sc_r
                                           sc_error *err);
 /* OLMo ladder folder of <size>-<mult>xC[-rerun].csv files (Bhagia et al. 2024). The last
  * checkpoint of each run (largest _step) unless all_checkpoints; C =
- * throughput/total_training_Gflops * 1e9, D = throughput/total_tokens, N from the size prefix
- * (190M, 370M, 760M, 1B: non-embedding counts of the paper's configs). Every other column is
+ * throughput/total_training_Gflops * 1e9, D = throughput/total_tokens, N of each size label from
+ * the folder's SOURCE.md ("190M = 190,354,176": the non-embedding counts of the paper's configs),
+ * no built-in list. A ladder file whose size is not listed is an error (SC_ENOCOL). Every other column is
  * copied; task accuracies (eval/downstream/<task>_rc_5shot_len_norm, boolq _acc) are also
  * given the short names "<task>:acc_norm" ("boolq:acc") and bits per byte "<task>:bpb". */
 SC_NODISCARD sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out,
                                          sc_runs_info *info, sc_error *err);
+/* The same with the sizes given (label -> N; NULL: from SOURCE.md); skip_missing turns a file of
+ * unknown size into a counted skip (info->nskipped) instead of an error. */
+typedef struct sc_olmo_size {
+    char label[32];
+    double N;
+} sc_olmo_size;
+SC_NODISCARD sc_status sc_runs_load_olmo_sized(const char *dir, int all_checkpoints,
+                                               const sc_olmo_size *sizes, size_t nsizes,
+                                               int skip_missing, sc_table **out,
+                                               sc_runs_info *info, sc_error *err);
 /* Either of the above: a directory is read as an OLMo ladder, a file as an Apple file. */
 SC_NODISCARD sc_status sc_runs_load(const char *path, int all_checkpoints, sc_table **out,
                                     sc_runs_info *info, sc_error *err);
@@ -563,6 +577,69 @@ void sc_backtest_curve(const sc_backtest *bt, size_t b, size_t m, const double *
 SC_NODISCARD sc_status sc_backtest_band(const sc_backtest *bt, size_t b, size_t m, size_t B,
                                         double level, const double *C, size_t n, double *lo,
                                         double *hi, sc_error *err);
+
+/* end of section */
+
+/* ==========================================================================================
+ * Section: fit recipes and the runs table (shared by fit, backtest and forecast)
+ * ========================================================================================== */
+
+/* What a recipe's law is fitted against. */
+typedef enum sc_recipe_input {
+    SC_RIN_C = 0,   /* training compute C */
+    SC_RIN_ND = 1,  /* parameters N and tokens D */
+    SC_RIN_LOSS = 2 /* two-stage: C -> loss (stage 1, sc_law_loss_power) -> accuracy */
+} sc_recipe_input;
+
+/* How one law is fitted: one row per law in one table, so that backtest, fit and forecast
+ * fit every law the same way. */
+typedef struct sc_recipe {
+    const char *name;       /* "powerlaw", "powerlaw-qmax", "bnsl", "multitpr",
+                               "twostage-linear", "twostage-logistic" */
+    const sc_law *law;      /* the law fitted to accuracy (stage 2 of a two-stage route) */
+    sc_recipe_input input;
+    int normalised;         /* fitted to chance-normalised Q' (needs a chance level) */
+    sc_loss loss;
+    double huber_delta;
+    double tol;             /* 0: the engine's default */
+    size_t max_iter;        /* 0: the engine's default */
+    size_t nrandom;         /* random starts in the law's box (BNSL), 0: the law's grid */
+    int by_default;         /* a default candidate of the forecast */
+} sc_recipe;
+
+/* The table (n rows) and lookup by name (NULL when unknown). */
+const sc_recipe *sc_recipes(size_t *n);
+const sc_recipe *sc_recipe_find(const char *name);
+/* Parameters of the route (two-stage: 2 of stage 1 plus the stage-2 law's). */
+size_t sc_recipe_nparam(const sc_recipe *r);
+/* Engine options of the recipe. lo and hi (8 values each) receive the box of random starts. */
+void sc_recipe_fit_opts(const sc_recipe *r, uint64_t seed, int threads, sc_fit_opts *fo,
+                        double *lo, double *hi);
+
+/* One fitted route. */
+typedef struct sc_rfit {
+    const sc_recipe *recipe;
+    double chance;          /* Q0 used by a normalised law */
+    size_t p, n, nexcluded; /* parameters, points fitted, points at chance + margin left out */
+    double theta[10];       /* two-stage: stage 1 (c, alpha), then stage 2 */
+    double loss;            /* objective of the (stage-2) fit */
+    int converged;
+    double resid_sd;        /* sd of the residuals in accuracy, sqrt(SSE / max(1, n - p)) */
+} sc_rfit;
+
+/* Fits recipe r to n points (C, N, D, loss L may be NULL when not needed; y accuracy in
+ * [0, 1]). A normalised law fits only the points more than margin above chance. start
+ * (sc_recipe_nparam values) replaces the default starts when not NULL (bootstrap refits).
+ * Errors: SC_ETOOFEW (fewer usable points than parameters), SC_ECHANCE (every point at
+ * chance + margin), SC_ENOCONV, SC_EDOMAIN. */
+SC_NODISCARD sc_status sc_rfit_run(const sc_recipe *r, const double *C, const double *N,
+                                   const double *D, const double *L, const double *y, size_t n,
+                                   double chance, double margin, const double *start,
+                                   uint64_t seed, int threads, sc_rfit *out, sc_error *err);
+/* Accuracy predicted at (C, N, D); NaN when undefined. */
+double sc_rfit_predict(const sc_rfit *f, double C, double N, double D);
+/* Two-stage: the intermediate loss predicted at C (NaN for the direct laws). */
+double sc_rfit_predict_loss(const sc_rfit *f, double C);
 
 /* end of section */
 
