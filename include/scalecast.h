@@ -641,6 +641,227 @@ double sc_rfit_predict(const sc_rfit *f, double C, double N, double D);
 /* Two-stage: the intermediate loss predicted at C (NaN for the direct laws). */
 double sc_rfit_predict_loss(const sc_rfit *f, double C);
 
+/* The runs table: one row per run or checkpoint, read the same way for every command. Columns:
+ * text "run" (the run's name; checkpoints of a run share it) and "group" (run family, data
+ * mixture or token/parameter ratio; missing when unknown), numeric "step" (NaN when unknown),
+ * "N" (parameters), "D" (training tokens), "C" (training FLOPs), "tpr" (D / N), then one numeric
+ * column per metric. */
+typedef enum sc_ckpt_mode {
+    SC_CKPT_LAST = 0, /* the last checkpoint (largest step) of each run */
+    SC_CKPT_ALL = 1,  /* every checkpoint */
+    SC_CKPT_LATE = 2  /* checkpoints with step >= late x the run's last step */
+} sc_ckpt_mode;
+
+typedef struct sc_runs_opts {
+    /* Column names of a generic CSV; NULL: the first present of run: run, model, model_name,
+     * name; N: N, params, num_params, n_params; D: D, tokens, train_tokens; step: step, steps,
+     * _step, Step; group: group. */
+    const char *run_col, *n_col, *d_col, *step_col, *group_col;
+    /* The C column. NULL: C = 6 N D for every row (the one C rule), whatever C-like columns the
+     * file has. */
+    const char *c_col;
+    /* Long CSV (one row per run x benchmark [x metric]): the benchmark, metric and value columns;
+     * NULL: "benchmark", "metric", "value" when the file has benchmark and value columns. */
+    const char *bench_col, *metric_col, *value_col;
+    const char *sizes;   /* sizes table (model,revision,N,D,tokens_per_step) or NULL */
+    sc_ckpt_mode ckpt;
+    double late;         /* SC_CKPT_LATE fraction in (0, 1] */
+    double scale;        /* metric values are divided by it (100 for percent); 0 or 1: none */
+    int skip_missing;    /* a run absent from the sizes table or a file that cannot be placed is
+                            a counted warning instead of an error */
+} sc_runs_opts;
+void sc_runs_opts_init(sc_runs_opts *o);
+
+typedef struct sc_runs_meta {
+    size_t nruns, nrows;   /* distinct runs, rows kept (checkpoints) */
+    size_t nwarnings;      /* rows, runs or files skipped on request (skip_missing) */
+    char warning[512];     /* the first of them */
+    char layout[32];       /* "csv-wide", "csv-long", "apple", "olmo-ladder", "lmeval" */
+    char c_rule[128];      /* "C = 6 N D" or "C from column <name>" */
+    char n_rule[160];      /* where N came from and its convention */
+    size_t nduplicates;    /* Apple: runs listed twice, kept once */
+} sc_runs_meta;
+
+/* Reads npaths inputs (CSV files wide or long, Apple long files, OLMo ladder folders,
+ * lm-evaluation-harness results folders) into one runs table; rows of several inputs are
+ * appended (metric columns joined by name, NaN where an input lacks one). Errors:
+ * SC_ENOCOL (a needed column, a model absent from the sizes table), SC_EDUP (two runs with the
+ * same name, or one checkpoint twice), SC_EDOMAIN (N, D or C not > 0), SC_EEMPTY. */
+SC_NODISCARD sc_status sc_runs_read(const char *const *paths, size_t npaths,
+                                    const sc_runs_opts *opts, sc_table **out,
+                                    sc_runs_meta *meta, sc_error *err);
+/* Parses "last", "all" or "late:F" (0 < F <= 1). SC_EUNKNOWN otherwise. */
+SC_NODISCARD sc_status sc_ckpt_parse(const char *s, sc_ckpt_mode *mode, double *late);
+
+/* ==========================================================================================
+ * Section: forecast: from a ladder of runs to the big run, law chosen by backtest
+ * ========================================================================================== */
+
+/* A planned run: N and D, or C alone (NaN for what is not given). */
+typedef struct sc_fc_target {
+    char name[128];
+    double N, D, C;
+} sc_fc_target;
+
+/* Parses "NAME=C" or "NAME=N:D" (or "NAME=N:D:C" when c_given). SC_EDOMAIN with a message on a
+ * bad spec (a name with '=', a number that is not > 0, missing parts). */
+SC_NODISCARD sc_status sc_fc_target_parse(const char *spec, int c_given, sc_fc_target *out,
+                                          sc_error *err);
+/* Reads a CSV with columns name,N,D,C (empty cells allowed). *out is malloc'ed. */
+SC_NODISCARD sc_status sc_fc_targets_read(const char *path, sc_fc_target **out, size_t *n,
+                                          sc_error *err);
+
+typedef struct sc_forecast_opts {
+    const char *const *benchmarks; /* metric columns; NULL: every metric column ("all") */
+    size_t nbench;
+    const char *const *laws;       /* recipe names; NULL: the default candidates */
+    size_t nlaws;
+    const sc_fc_target *targets;
+    size_t ntargets;
+    double level;                  /* interval level (default 0.9) */
+    const char *loss_column;       /* loss column of the two-stage routes, or NULL */
+    const char *const *chance_names; /* nchance benchmark names ("" or "*": every benchmark) */
+    const double *chance_values;
+    size_t nchance;
+    double margin;                 /* direct laws fit points more than margin above chance
+                                      (default 0.05, accuracy units) */
+    double items;                  /* items per benchmark (binomial noise); NaN: unknown */
+    size_t boot;                   /* bootstrap replicates over runs (default 100) */
+    double max_backtest_error;     /* trust threshold in accuracy (default 0.05) */
+    int c_given;                   /* C comes from a named column: targets need C */
+    int skip_missing;              /* a benchmark missing from some runs: skipped, counted */
+    uint64_t seed;
+    int threads;                   /* 0: OpenMP default; results never depend on it */
+} sc_forecast_opts;
+void sc_forecast_opts_init(sc_forecast_opts *o);
+
+#define SC_FC_MAX_REASONS 10
+typedef struct sc_fc_reason {
+    char code[24];     /* near_chance, too_few_points, too_few_rungs, far_extrapolation,
+                          backtest_error, laws_disagree, degenerate_fit, not_converged,
+                          non_monotone, inside_ladder, no_backtest, noisy */
+    char message[200];
+} sc_fc_reason;
+
+typedef enum sc_trust { SC_TRUST_OK = 0, SC_TRUST_CAUTION = 1, SC_TRUST_UNTRUSTED = 2 } sc_trust;
+const char *sc_trust_name(sc_trust t);
+
+typedef struct sc_fc_row {
+    size_t bench, target;          /* indices into sc_forecast.bench and the targets */
+    char target_name[128];
+    double N, D, C;
+    char law[24], runner_up[24];   /* "" when none */
+    double backtest_error;         /* MAE of the chosen law over the folds (NaN: no folds) */
+    double runner_up_error;
+    double value, lo, hi;          /* accuracy; NaN when status is not ok */
+    double runner_up_value;
+    double loss;                   /* two-stage: the intermediate loss forecast (else NaN) */
+    double sd_param, sd_noise, sd_extrap; /* the interval's parts (accuracy) */
+    double ratio;                  /* C / largest C fitted */
+    double observed, error;        /* when the target is a run of the input (else NaN) */
+    sc_trust trust;
+    sc_fc_reason reasons[SC_FC_MAX_REASONS];
+    size_t nreasons;
+    char status[24];               /* "ok", "failed", "out_of_range" */
+    char why[256];
+} sc_fc_row;
+
+/* One backtest prediction: law, fold (1 = largest rung held out), held-out run. */
+typedef struct sc_fc_pred {
+    size_t bench;
+    char law[24];
+    size_t fold;
+    char run[128];
+    double N, D, C, ratio;         /* ratio: C / largest C of the fold's fit runs */
+    double predicted, observed;
+    double lo, hi;                 /* chosen law's calibration prediction only (else NaN) */
+    int calibration;               /* counted in the calibration */
+} sc_fc_pred;
+
+typedef struct sc_fc_score {
+    size_t bench;
+    char law[24];
+    size_t nfolds, npred;
+    double mae;                    /* mean over folds of the fold MAE; NaN when failed */
+    char status[24];               /* "ok", "failed", "out_of_range" */
+    char why[256];
+} sc_fc_score;
+
+typedef struct sc_fc_bench {
+    char *name;
+    double chance;                 /* NaN when unknown */
+    size_t nruns, nrungs, nfolds, npoints;
+    char noise_source[24];         /* "items" or "residuals" */
+    double k_extrap;               /* extrapolation sd per unit log(C / Cmax), accuracy */
+    double s0_extrap;              /* extrapolation sd at no extra compute (a new rung of N) */
+    double cmax;                   /* largest C fitted */
+    double tpr_median;             /* median D / N of the runs (for curves) */
+    sc_rfit fit[2];                /* final fits: chosen law, runner-up */
+    int has_fit[2];
+} sc_fc_bench;
+
+typedef struct sc_fc_skip {
+    char *benchmark;
+    char reason[256];
+} sc_fc_skip;
+
+typedef struct sc_forecast {
+    size_t nbench;
+    sc_fc_bench *bench;
+    size_t ntargets;
+    sc_fc_target *targets;
+    size_t nrows;
+    sc_fc_row *rows;               /* nbench x ntargets, row-major */
+    size_t npred;
+    sc_fc_pred *pred;
+    size_t nscores;
+    sc_fc_score *scores;
+    size_t nskipped;
+    sc_fc_skip *skipped;
+    size_t nmissing;               /* benchmarks skipped by skip_missing */
+    struct {
+        double level;
+        size_t covered, total;
+        double mean_width;
+    } calibration;
+    sc_forecast_opts opts;         /* as given (pointers not kept: NULL) */
+} sc_forecast;
+
+/* Runs the forecast on a runs table (sc_runs_read). Errors: SC_ENOCOL (an unknown benchmark,
+ * a benchmark missing from some runs without skip_missing, an unknown loss column),
+ * SC_EUNKNOWN (an unknown law), SC_EDOMAIN (a bad target: N <= 0, D missing for a law that
+ * needs it; a named benchmark that is not an accuracy), SC_EEMPTY (no target, no benchmark
+ * left). A law or a forecast that fails is recorded in its row, not returned. */
+SC_NODISCARD sc_status sc_forecast_run(const sc_table *runs, const sc_forecast_opts *opts,
+                                       sc_forecast **out, sc_error *err);
+void sc_forecast_free(sc_forecast *fc);
+/* 1 when every forecast row has status ok (a finite value). */
+int sc_forecast_all_ok(const sc_forecast *fc);
+/* The chosen law's curve of benchmark b at n compute values (N, D from C at the median
+ * token/parameter ratio of the runs); NaN when not fitted. which: 0 chosen, 1 runner-up. */
+void sc_forecast_curve(const sc_forecast *fc, size_t b, int which, const double *C, size_t n,
+                       double *y);
+
+/* Provenance of a forecast for its JSON. */
+typedef struct sc_fc_input {
+    const char *path;
+    char sha256[65];               /* hex digest of the file ("" for a folder: per file below) */
+} sc_fc_input;
+typedef struct sc_fc_provenance {
+    int argc;
+    char *const *argv;
+    const sc_fc_input *inputs;
+    size_t ninputs;
+    const sc_runs_meta *runs;
+} sc_fc_provenance;
+/* Writes the forecast as JSON (format "scalecast.forecast", version 1) with jansson. */
+SC_NODISCARD sc_status sc_forecast_write_json(const sc_forecast *fc, const sc_fc_provenance *pv,
+                                              FILE *f, sc_error *err);
+
+/* SHA-256 (FIPS 180-4) of a file as 64 hex digits; a folder hashes the sorted list of its
+ * regular files' names and digests. */
+SC_NODISCARD sc_status sc_sha256_file(const char *path, char hex[65], sc_error *err);
+
 /* end of section */
 
 /* ==========================================================================================

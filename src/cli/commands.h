@@ -13,5 +13,6 @@ int cmd_passuntil(int argc, char **argv);
 int cmd_passk(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 #endif

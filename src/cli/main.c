@@ -8,6 +8,8 @@
 
 /* One line per command, in the order `scalecast --help` lists them. */
 static const cli_command commands[] = {
+    {"forecast", "forecast planned runs per benchmark: law chosen by backtest, calibrated interval",
+     cmd_forecast},
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"laws", "list the laws that fit knows, with their formulas", cmd_laws},
     {"predict", "evaluate a fitted law (scalecast fit --json) at new points", cmd_predict},
