@@ -792,8 +792,8 @@ typedef struct sc_fc_bench {
     double chance;                 /* NaN when unknown */
     size_t nruns, nrungs, nfolds, npoints;
     char noise_source[24];         /* "items" or "residuals" */
-    double k_extrap;               /* extrapolation sd per unit log(C / Cmax), accuracy */
-    double s0_extrap;              /* extrapolation sd at no extra compute (a new rung of N) */
+    /* Extrapolation error as a variance inflation max(1, a + b d^2), d = log(C / cmax). */
+    double infl_a, infl_b;
     double cmax;                   /* largest C fitted */
     double tpr_median;             /* median D / N of the runs (for curves) */
     sc_rfit fit[2];                /* final fits: chosen law, runner-up */

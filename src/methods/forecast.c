@@ -6,13 +6,12 @@
  *   parameter uncertainty  - bootstrap over whole runs (never single checkpoints);
  *   benchmark noise        - binomial p (1 - p) / items when the items are known, else the
  *                            residual scatter of the fit;
- *   extrapolation error    - variance s0^2 + k^2 d^2 with d = max(0, log(C / largest C
- *                            fitted)): s0 the error of stepping to a new rung of N at no extra
- *                            compute, k its growth with distance; both from the chosen law's
- *                            backtest errors of this benchmark (e^2 minus the two parts above,
- *                            least squares on (1, d^2)) shrunk towards the pooled fit of all
- *                            benchmarks with the weight of one benchmark.
- * The interval is value +- z sqrt(var_param + var_noise + s0^2 + k^2 d^2), z the normal
+ *   extrapolation error    - an inflation of the two variances above that grows with
+ *                            d = max(0, log(C / largest C fitted)): e^2 / v = a + b d^2 over
+ *                            the chosen law's backtest predictions (e the error, v the two
+ *                            parts), fitted per benchmark and shrunk towards the pooled fit of
+ *                            all benchmarks with the weight of one benchmark.
+ * The interval is value +- z sqrt((var_param + var_noise) max(1, a + b d^2)), z the normal
  * quantile of the level. Calibration is measured on the backtest predictions with k re-estimated without
  * the fold that made each prediction. See docs/forecast.md. */
 #include "core/internal.h"
@@ -858,7 +857,7 @@ static sc_status bench_work(const ctx *c, bwork *w)
             pt->fold = f;
             pt->d = fmax(0.0, log(pd->C / cmaxf));
             pt->e = pd->predicted - pd->observed;
-            pt->v = vp[j] + noise_var(c, pd->predicted, fit.resid_sd);
+            pt->v = vp[j]; /* the noise is added once the benchmark's scatter is known */
             pt->pred = hp[j];
             /* One prediction per held-out run: from the fold whose origin is its rung. */
             size_t r = 0;
@@ -910,7 +909,11 @@ static sc_status bench_work(const ctx *c, bwork *w)
         }
     }
     if (!w->has_fit[0]) goto done;
+    /* The benchmark's noise when its items are unknown: the residual scatter of the final fit
+     * (the most points), used for the backtest predictions too. */
     w->resid_sd = w->fit[0].resid_sd;
+    for (size_t i = 0; i < w->nfp; i++)
+        w->fp[i].v += noise_var(c, w->pred[w->fp[i].pred].predicted, w->resid_sd);
     s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, sc_seed_mix(w->seed, 5000),
                  w->var_param);
     for (size_t t = 0; t < nt; t++) w->var_noise[t] = noise_var(c, w->val[t], w->resid_sd);
@@ -949,11 +952,12 @@ static uint64_t name_hash(const char *s)
     return h;
 }
 
-/* The extrapolation variance s0^2 + k^2 d^2: least squares of e^2 - v (the backtest error
- * beyond the parameter and noise variance) on (1, d^2) over the chosen law's fold predictions of
- * benchmark b, with the sums of every benchmark added once at the weight of one benchmark
- * (shrinkage towards the pooled fit), leaving out fold (b, fold) when fold > 0. Both terms are
- * clamped at 0. */
+/* The extrapolation error as an inflation of the variance: e^2 / v = a + b d^2 (e the backtest
+ * error, v its parameter and noise variance, d = max(0, log(C / largest C fitted))), by least
+ * squares on (1, d^2) over the chosen law's fold predictions of benchmark b, with the sums of
+ * every benchmark added once at the weight of one benchmark (shrinkage towards the pooled fit;
+ * the ratio is free of each benchmark's scale, so benchmarks can be pooled), leaving out fold
+ * (b, fold) when fold > 0. a and b are clamped at 0; the interval uses max(1, a + b d^2). */
 static void extrap_estimate(const bwork *w, size_t nb, size_t b, size_t fold, double *s02,
                             double *k2)
 {
@@ -964,7 +968,8 @@ static void extrap_estimate(const bwork *w, size_t nb, size_t b, size_t fold, do
         for (size_t i = 0; i < w[q].nfp; i++) {
             const fold_pt *pt = &w[q].fp[i];
             if (q == b && fold && pt->fold == fold) continue;
-            double d2 = pt->d * pt->d, y = pt->e * pt->e - pt->v;
+            if (!(pt->v > 0)) continue;
+            double d2 = pt->d * pt->d, y = pt->e * pt->e / pt->v;
             m[0] += 1.0;
             m[1] += d2;
             m[2] += d2 * d2;
@@ -1055,10 +1060,10 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
         B->npoints = W->npoints;
         snprintf(B->noise_source, sizeof B->noise_source, "%s",
                  isfinite(o->items) && o->items > 0 ? "items" : "residuals");
-        double s02, k2;
-        extrap_estimate(w, nb, b, 0, &s02, &k2);
-        B->k_extrap = sqrt(k2);
-        B->s0_extrap = sqrt(s02);
+        double ia, ib;
+        extrap_estimate(w, nb, b, 0, &ia, &ib);
+        B->infl_a = ia;
+        B->infl_b = ib;
         B->cmax = W->cmax;
         B->tpr_median = W->tpr_median;
         B->fit[0] = W->fit[0];
@@ -1083,7 +1088,7 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
             sc_fc_pred *pd = &fc->pred[pred0 + pt->pred];
             double a0, kk;
             extrap_estimate(w, nb, b, pt->fold, &a0, &kk);
-            double sd = sqrt(pt->v + a0 + kk * pt->d * pt->d);
+            double sd = sqrt(pt->v * fmax(1.0, a0 + kk * pt->d * pt->d));
             pd->lo = fmax(0.0, pd->predicted - zq * sd);
             pd->hi = fmin(1.0, pd->predicted + zq * sd);
             pd->calibration = 1;
@@ -1138,8 +1143,10 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
             double d = fmax(0.0, log(row->ratio));
             row->sd_param = sqrt(W->var_param[t]);
             row->sd_noise = sqrt(W->var_noise[t]);
-            row->sd_extrap = sqrt(s02 + k2 * d * d);
-            double sd = sqrt(W->var_param[t] + W->var_noise[t] + s02 + k2 * d * d);
+            double v0 = W->var_param[t] + W->var_noise[t];
+            double var = v0 * fmax(1.0, ia + ib * d * d);
+            row->sd_extrap = sqrt(var - v0);
+            double sd = sqrt(var);
             row->value = val;
             row->lo = fmax(0.0, val - zq * sd);
             row->hi = fmin(1.0, val + zq * sd);

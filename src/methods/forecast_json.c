@@ -149,8 +149,8 @@ sc_status sc_forecast_write_json(const sc_forecast *fc, const sc_fc_provenance *
         put(o, "folds", json_integer((json_int_t)B->nfolds), &bad);
         put(o, "points", json_integer((json_int_t)B->npoints), &bad);
         put(o, "noise", json_string(B->noise_source), &bad);
-        put(o, "extrapolation_sd_per_log_c", num(B->k_extrap), &bad);
-        put(o, "extrapolation_sd_new_rung", num(B->s0_extrap), &bad);
+        put(o, "inflation", json_pack("{s:o, s:o}", "a", num(B->infl_a), "b", num(B->infl_b)),
+            &bad);
         put(o, "largest_C_fitted", num(B->cmax), &bad);
         json_t *ls = json_array();
         for (size_t q = 0; ls && q < fc->nscores; q++) {
