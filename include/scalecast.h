@@ -419,6 +419,10 @@ SC_NODISCARD sc_status sc_bnsl_fit(const double *C, const double *y, size_t n, s
  * WinoGrande, BoolQ 0.5; CSQA 0.2; SocialIQA 1/3; generative tasks (lambada, gsm8k, triviaqa,
  * webqs, math, humaneval, mbpp, lbpp) 0. Returns SC_EUNKNOWN when the name is not in the table. */
 SC_NODISCARD sc_status sc_chance_level(const char *benchmark, double *q0);
+/* A chance file: CSV with columns benchmark,chance (chance in [0, 1)). *names (n strings) and
+ * *values are malloc'ed; free each name, then both arrays. */
+SC_NODISCARD sc_status sc_chance_read(const char *path, char ***names, double **values, size_t *n,
+                                      sc_error *err);
 /* Q' = (Q - Q0) / (1 - Q0) and back. */
 double sc_chance_normalise(double q, double q0);
 double sc_chance_denormalise(double qn, double q0);

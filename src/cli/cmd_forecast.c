@@ -49,6 +49,7 @@ static const char help[] =
     "  --scale S           metric values are divided by S (100 for percent)\n"
     "  --chance LIST       chance levels: one number for every benchmark, or NAME=Q0 pairs\n"
     "                      (default: built-in table)\n"
+    "  --chance-file FILE  chance levels from a CSV with columns benchmark,chance\n"
     "  --margin M          the laws in Q' fit points more than M above chance (default 0.05)\n"
     "  --items K           items per benchmark: binomial noise (default: residual scatter)\n"
     "  --boot B            bootstrap replicates over runs (default 100)\n"
@@ -178,7 +179,7 @@ int cmd_forecast(int argc, char **argv)
     char *targets_specs[MAX_ITEMS];
     size_t nspecs = 0;
     const char *targets_file = NULL, *out_path = "-", *laws_arg = NULL, *chance_arg = NULL,
-               *ckpt = NULL;
+               *ckpt = NULL, *chance_file = NULL;
     int json = 0, rc = 0;
     const char *v;
     while (rc == 0 && cli_args_next(&a)) {
@@ -206,6 +207,7 @@ int cmd_forecast(int argc, char **argv)
         else if (cli_opt(&a, "--sizes", &v)) ro.sizes = v;
         else if (cli_opt(&a, "--scale", &v)) rc = a.error ? a.error : cli_parse_double("--scale", v, &ro.scale);
         else if (cli_opt(&a, "--chance", &v)) chance_arg = v;
+        else if (cli_opt(&a, "--chance-file", &v)) chance_file = v;
         else if (cli_opt(&a, "--margin", &v)) rc = a.error ? a.error : cli_parse_double("--margin", v, &o.margin);
         else if (cli_opt(&a, "--items", &v)) rc = a.error ? a.error : cli_parse_double("--items", v, &o.items);
         else if (cli_opt(&a, "--max-error", &v)) rc = a.error ? a.error : cli_parse_double("--max-error", v, &o.max_backtest_error);
@@ -297,9 +299,25 @@ int cmd_forecast(int argc, char **argv)
         o.nlaws = nl;
     }
     char *chance_buf = chance_arg ? cli_strdup(chance_arg) : NULL, *ch_items[MAX_ITEMS];
-    const char *ch_names[MAX_ITEMS];
-    double ch_vals[MAX_ITEMS];
+    const char *ch_names[2 * MAX_ITEMS];
+    double ch_vals[2 * MAX_ITEMS];
     size_t nch = 0, nci = 0;
+    char **file_names = NULL;
+    double *file_vals = NULL;
+    size_t nfile = 0;
+    if (rc == 0 && chance_file) {
+        if (cli_not_folder(chance_file)) rc = SC_EXIT_IO;
+        else if (sc_chance_read(chance_file, &file_names, &file_vals, &nfile, &err) != SC_OK)
+            rc = cli_report(&err);
+        if (rc == 0 && nfile > MAX_ITEMS) rc = cli_fail(SC_EXIT_USAGE, "--chance-file: more than %d benchmarks", MAX_ITEMS);
+        for (size_t k = 0; rc == 0 && k < nfile; k++) {
+            ch_names[nch] = file_names[k];
+            ch_vals[nch++] = file_vals[k];
+        }
+        o.chance_names = ch_names;
+        o.chance_values = ch_vals;
+        o.nchance = nch;
+    }
     if (rc == 0 && chance_buf) {
         if (split_escaped(chance_buf, ch_items, &nci, MAX_ITEMS) != 0)
             rc = cli_fail(SC_EXIT_USAGE, "--chance: too many");
@@ -353,7 +371,19 @@ int cmd_forecast(int argc, char **argv)
         rc = cli_out_open(&out, out_path);
         if (rc == 0) {
             if (json) {
-                sc_fc_provenance pv = {argc, argv, inputs, npaths, &meta};
+                /* The command line without --threads: the result never depends on it, and the
+                 * JSON is byte-identical for any number of threads. */
+                char *pargv[2 * MAX_ITEMS + 64];
+                int pargc = 0;
+                for (int k = 0; k < argc && pargc < (int)(sizeof pargv / sizeof pargv[0]); k++) {
+                    if (strcmp(argv[k], "--threads") == 0) {
+                        k++;
+                        continue;
+                    }
+                    if (strncmp(argv[k], "--threads=", 10) == 0) continue;
+                    pargv[pargc++] = argv[k];
+                }
+                sc_fc_provenance pv = {pargc, pargv, inputs, npaths, &meta};
                 if (sc_forecast_write_json(fc, &pv, out.f, &err) != SC_OK) {
                     cli_out_abort(&out);
                     rc = cli_report(&err);
@@ -370,6 +400,9 @@ int cmd_forecast(int argc, char **argv)
     free(targets);
     free(laws_buf);
     free(chance_buf);
+    for (size_t k = 0; k < nfile; k++) free(file_names[k]);
+    free(file_names);
+    free(file_vals);
     for (size_t k = 0; k < nbench_buf; k++) free(bench_buf[k]);
     return rc;
 }

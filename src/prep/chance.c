@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct chance_entry {
@@ -76,5 +77,55 @@ sc_status sc_chance_filter(const double *q, size_t n, double q0, double margin,
     if (kept == 0)
         return sc_fail(err, SC_ECHANCE, NULL, 0, 0,
                        "all %zu points are at or below chance %g + margin %g", n, q0, margin);
+    return SC_OK;
+}
+
+sc_status sc_chance_read(const char *path, char ***names, double **values, size_t *n,
+                         sc_error *err)
+{
+    if (!path || !names || !values || !n) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no input");
+    *names = NULL;
+    *values = NULL;
+    *n = 0;
+    sc_table *t = NULL;
+    SC_TRY(sc_csv_read(path, NULL, &t, err));
+    size_t jb, jc;
+    sc_status s = sc_table_require(t, "benchmark", &jb, err);
+    if (s == SC_OK) s = sc_table_require_num(t, "chance", &jc, err);
+    size_t nr = sc_table_nrows(t);
+    char **nm = NULL;
+    double *v = NULL;
+    if (s == SC_OK) {
+        nm = sc_calloc(nr ? nr : 1, sizeof *nm);
+        v = sc_malloc_array(nr ? nr : 1, sizeof *v);
+        if (!nm || !v) s = sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
+    }
+    const double *q = s == SC_OK ? sc_table_num(t, jc) : NULL;
+    for (size_t i = 0; i < nr && s == SC_OK; i++) {
+        const char *b = sc_table_coltype(t, jb) == SC_COL_TEXT ? sc_table_text(t, jb, i) : NULL;
+        size_t line, col;
+        sc_table_cell_pos(t, i, jc, &line, &col);
+        if (!b || !*b) {
+            sc_table_cell_pos(t, i, jb, &line, &col);
+            s = sc_fail(err, SC_EDOMAIN, path, line, col, "a chance level needs a benchmark name");
+        } else if (!(q[i] >= 0.0 && q[i] < 1.0)) {
+            s = sc_fail(err, SC_EDOMAIN, path, line, col,
+                        "chance level %g of \"%s\" is outside [0, 1)", q[i], b);
+        } else if (!(nm[i] = sc_strdup(b))) {
+            s = sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
+        } else {
+            v[i] = q[i];
+        }
+    }
+    sc_table_free(t);
+    if (s != SC_OK) {
+        for (size_t i = 0; nm && i < nr; i++) free(nm[i]);
+        free(nm);
+        free(v);
+        return s;
+    }
+    *names = nm;
+    *values = v;
+    *n = nr;
     return SC_OK;
 }
