@@ -164,10 +164,40 @@ static void print_table(FILE *f, const sc_forecast *fc, const sc_runs_meta *meta
         fprintf(f, "skipped %s: %s\n", fc->skipped[k].benchmark, fc->skipped[k].reason);
 }
 
+static const cli_option cli_forecast_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--skip-missing", NULL, 0},
+    {"--target", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--targets", NULL, CLI_VALUE},
+    {"--benchmarks", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--laws", NULL, CLI_VALUE},
+    {"--loss-column", NULL, CLI_VALUE},
+    {"--level", NULL, CLI_VALUE},
+    {"--checkpoints", NULL, CLI_VALUE},
+    {"--sizes", NULL, CLI_VALUE},
+    {"--scale", NULL, CLI_VALUE},
+    {"--chance", NULL, CLI_VALUE},
+    {"--chance-file", NULL, CLI_VALUE},
+    {"--margin", NULL, CLI_VALUE},
+    {"--items", NULL, CLI_VALUE},
+    {"--max-error", NULL, CLI_VALUE},
+    {"--boot", NULL, CLI_VALUE},
+    {"--run-column", NULL, CLI_VALUE},
+    {"--n-column", NULL, CLI_VALUE},
+    {"--d-column", NULL, CLI_VALUE},
+    {"--c-column", NULL, CLI_VALUE},
+    {"--step-column", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--threads", NULL, CLI_VALUE},
+    {"--output", "-o", CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_forecast_options = {"forecast", cli_forecast_options_opts};
+
 int cmd_forecast(int argc, char **argv)
 {
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_forecast_options);
     sc_forecast_opts o;
     sc_forecast_opts_init(&o);
     sc_runs_opts ro;

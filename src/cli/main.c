@@ -25,6 +25,7 @@ static const cli_command commands[] = {
 
 /* Every option table, for `scalecast --list-options` (tests and shell completion read it). */
 static const cli_option_set *const option_sets[] = {
+    &cli_forecast_options,
     &cli_fit_options,
     &cli_laws_options,
     &cli_predict_options,
