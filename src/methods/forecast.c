@@ -286,6 +286,8 @@ typedef struct bwork {
     double *val, *run_val, *loss, *var_param, *var_noise, *obs;
     char fit_why[256];
     int fit_failed;
+    int bt_failed;
+    char bt_why[256];
     /* non-monotone in size */
     char monotone_msg[200];
     int few_above_chance;
@@ -657,7 +659,7 @@ static sc_status bench_work(const ctx *c, bwork *w)
         w->skipped = 1;
         snprintf(w->skip_reason, sizeof w->skip_reason,
                  isfinite(w->chance) ? "no candidate law applies"
-                                     : "no chance level known (give one with --chance)");
+                                     : "no chance level known (none given, none built in)");
         goto done;
     }
     /* Distinct D values (a degenerate fit for the laws in N and D). */
@@ -794,11 +796,16 @@ static sc_status bench_work(const ctx *c, bwork *w)
                 w->chosen = (int)l;
     }
     if (w->chosen < 0) {
-        w->fit_failed = 1;
-        snprintf(w->fit_why, sizeof w->fit_why, "every candidate law failed its backtest (%s: %.180s)",
+        /* No law survived the backtest (typically: too few points above chance in the folds).
+         * The law with the fewest parameters is still fitted to every run; the verdict says
+         * that it could not be backtested. */
+        w->bt_failed = 1;
+        snprintf(w->bt_why, sizeof w->bt_why, "no candidate law could be backtested (%s: %.160s)",
                  w->score[0].law, w->score[0].why);
-        free(fin);
-        goto done;
+        w->chosen = 0;
+        for (size_t l = 1; l < w->ncand; l++)
+            if (sc_recipe_nparam(w->cand[l]) < sc_recipe_nparam(w->cand[w->chosen]))
+                w->chosen = (int)l;
     }
     /* The chosen law's fold predictions: parameter and noise variance for the interval parts
      * (bootstrap of each fold's fit), for the extrapolation scale and the calibration. */
@@ -1174,6 +1181,8 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
             if (W->nfolds == 0)
                 add_reason(row, SC_TRUST_UNTRUSTED, "no_backtest",
                            "too few rungs for an extrapolation backtest");
+            else if (W->bt_failed)
+                add_reason(row, SC_TRUST_UNTRUSTED, "no_backtest", "%.190s", W->bt_why);
             if (row->ratio > 1.0 && row->ratio > 10.0)
                 add_reason(row, row->ratio > 1000.0 ? SC_TRUST_UNTRUSTED : SC_TRUST_CAUTION,
                            "far_extrapolation", "target C is %.3gx the largest run fitted",
@@ -1196,6 +1205,10 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
             if (!W->fit[0].converged)
                 add_reason(row, SC_TRUST_CAUTION, "not_converged",
                            "the final fit stopped before its convergence test");
+            if (row->hi - row->lo > 0.25)
+                add_reason(row, row->hi - row->lo > 0.5 ? SC_TRUST_UNTRUSTED : SC_TRUST_CAUTION,
+                           "wide_interval", "the %.0f%% interval is %.2f wide", 100 * o->level,
+                           row->hi - row->lo);
             if (W->monotone_msg[0])
                 add_reason(row, SC_TRUST_CAUTION, "non_monotone", "%s", W->monotone_msg);
         }
