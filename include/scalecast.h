@@ -437,8 +437,10 @@ SC_NODISCARD sc_status sc_bnsl_fit(const double *C, const double *y, size_t n, s
 
 /* Chance levels. Built-in table by benchmark name (the part of a column name before ':', and
  * prefixes such as "mmlu_stem_val" -> mmlu): ARC, HellaSwag, MMLU, SciQ, OpenBookQA 0.25; PIQA,
- * WinoGrande, BoolQ 0.5; CSQA 0.2; SocialIQA 1/3; generative tasks (lambada, gsm8k, triviaqa,
- * webqs, math, humaneval, mbpp, lbpp) 0. Returns SC_EUNKNOWN when the name is not in the table. */
+ * WinoGrande, BoolQ, COPA, Winograd/WSC, RTE, SST-2, MRPC, QNLI, WiC, MultiRC 0.5; CSQA /
+ * commonsense_qa 0.2 (5-way); SocialIQA / siqa, CommitmentBank, MNLI, ANLI 1/3; LogiQA, RACE
+ * 0.25; generative tasks (lambada, gsm8k, triviaqa, webqs, math, humaneval, mbpp, lbpp, squad,
+ * drop, coqa, naturalqs, nq_open, record) 0. Returns SC_EUNKNOWN when the name is not in the table. */
 SC_NODISCARD sc_status sc_chance_level(const char *benchmark, double *q0);
 /* A chance file: CSV with columns benchmark,chance (chance in [0, 1)). *names (n strings) and
  * *values are malloc'ed; free each name, then both arrays. */

@@ -21,6 +21,13 @@ static const chance_entry table[] = {
     {"piqa", 0.5},           {"winogrande", 0.5}, {"boolq", 0.5},     {"csqa", 0.2},
     {"commonsense_qa", 0.2}, {"socialiqa", 1.0 / 3.0}, {"siqa", 1.0 / 3.0},
     {"social_iqa", 1.0 / 3.0},
+    /* Two-way tasks of SuperGLUE/GLUE and OLMES-style names; NLI three-way. */
+    {"copa", 0.5},           {"winograd", 0.5},  {"wsc", 0.5},        {"rte", 0.5},
+    {"sst2", 0.5},           {"mrpc", 0.5},      {"qnli", 0.5},       {"wic", 0.5},
+    {"multirc", 0.5},        {"commitment_bank", 1.0 / 3.0},          {"mnli", 1.0 / 3.0},
+    {"anli", 1.0 / 3.0},     {"openbook_qa", 0.25}, {"logiqa", 0.25}, {"race", 0.25},
+    {"squad", 0.0},          {"drop", 0.0},      {"coqa", 0.0},       {"naturalqs", 0.0},
+    {"nq_open", 0.0},        {"record", 0.0},
     {"lambada", 0.0},        {"gsm8k", 0.0},     {"triviaqa", 0.0},   {"webqs", 0.0},
     {"math", 0.0},           {"humaneval", 0.0}, {"mbpp", 0.0},       {"lbpp", 0.0},
 };
