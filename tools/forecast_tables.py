@@ -30,7 +30,7 @@ for b in dict.fromkeys(r["benchmark"] for r in rows):
     for r in ok:
         trust[r["trust"]] = trust.get(r["trust"], 0) + 1
     tr = ", ".join(f"{k} {v}" for k, v in sorted(trust.items()))
-    print(f"| {b} | {law}{f' ({ru})' if ru else ''} | {100*bt:.2f} | {len(ok)} | {100*mae:.2f} | {inside}/{len(ok)} | {tr} |")
+    print(f"| {b} | {law}{f' ({ru})' if ru else ''} | {'-' if bt is None else f'{100*bt:.2f}'} | {len(ok)} | {100*mae:.2f} | {inside}/{len(ok)} | {tr} |")
     tot_n += len(ok)
     tot_in += inside
     tot_err += sum(abs(r["error"]) for r in ok)

@@ -32,7 +32,9 @@ static const char fit_usage[] =
     "  --n COL, --d COL  parameters and tokens (chinchilla); --c COL instead of --d takes\n"
     "                    training FLOPs and uses D = C / (6 N)\n"
     "  --loss L          ls (least squares, Levenberg-Marquardt) or huber:DELTA (sum of Huber\n"
-    "                    losses of the residuals in the law's fit space, BFGS); default ls\n"
+    "                    losses of the residuals in the law's fit space, BFGS); default: the\n"
+    "                    law's recipe, as backtest and forecast fit it (huber:0.001 for\n"
+    "                    powerlaw-qmax, multitpr, bnsl), else ls\n"
     "  --starts S        grid (the law's start grid, default) or a number of seeded random\n"
     "                    starts drawn in the grid's bounding box\n"
     "  --max-x X         fit only rows whose compute (--c) or first covariate is <= X\n"
@@ -54,6 +56,7 @@ static const char fit_usage[] =
 
 typedef struct fit_args {
     const char *data, *law, *xcols, *ncol, *dcol, *ccol, *ycol, *loss, *starts, *out, *plot;
+    const sc_recipe *recipe; /* the law's recipe when --loss is not given */
     const char *chance_arg;
     const char *where[8];
     size_t nwhere;
@@ -96,7 +99,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
     a->chance = NAN;
     a->margin = 0.05;
     a->seed = 1;
-    a->loss = "ls";
+    a->loss = NULL; /* the law's recipe, else ls */
     a->starts = "grid";
     cli_args s;
     cli_args_init(&s, argc, argv, &cli_fit_options);
@@ -154,6 +157,15 @@ static int parse_args(int argc, char **argv, fit_args *a)
         const char *dot = strrchr(a->plot, '.');
         if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0 && strcmp(dot, ".pdf") != 0))
             return cli_fail(SC_EXIT_USAGE, "--plot: the file name must end in .png, .svg or .pdf, got \"%s\"", a->plot);
+    }
+    /* Without --loss a law of the recipe table is fitted as backtest and forecast fit it. */
+    a->recipe = NULL;
+    if (!a->loss) {
+        size_t nrec;
+        const sc_recipe *rec = sc_recipes(&nrec);
+        for (size_t k = 0; k < nrec && !a->recipe; k++)
+            if (rec[k].input != SC_RIN_LOSS && strcmp(rec[k].law->name, a->law) == 0) a->recipe = &rec[k];
+        a->loss = a->recipe && a->recipe->loss == SC_LOSS_HUBER ? "huber" : "ls";
     }
     if (strcmp(a->loss, "ls") == 0) a->delta = 0;
     else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
@@ -736,6 +748,12 @@ int cmd_fit(int argc, char **argv)
     sc_fit_opts_init(&o);
     o.loss = a.delta > 0 ? SC_LOSS_HUBER : SC_LOSS_LS;
     if (a.delta > 0) o.huber_delta = a.delta;
+    if (a.recipe) {
+        /* The recipe's tolerances too (the Huber(1e-3) minimum needs tight tests). */
+        if (a.recipe->tol > 0) o.tol = a.recipe->tol;
+        if (a.recipe->max_iter) o.max_iter = a.recipe->max_iter;
+        if (a.recipe->huber_delta > 0 && a.recipe->loss == SC_LOSS_HUBER) o.huber_delta = a.recipe->huber_delta;
+    }
     o.seed = a.seed;
     o.threads = a.threads;
     double lo[16], hi[16];
