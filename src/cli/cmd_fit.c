@@ -38,6 +38,7 @@ static const char fit_usage[] =
     "  --starts S        grid (the law's start grid, default) or a number of seeded random\n"
     "                    starts drawn in the grid's bounding box\n"
     "  --max-x X         fit only rows whose compute (--c) or first covariate is <= X\n"
+    "  --max-n N         fit only rows whose N (the --n column, else a column named N) is <= N\n"
     "  --drop-top K      leave out the K rows with the largest y (e.g. outlying losses)\n"
     "  --bootstrap B     B resamples of the rows, each refitted from the best fit; prints\n"
     "                    percentile intervals at --level (default 0.8)\n"
@@ -61,7 +62,7 @@ typedef struct fit_args {
     const char *where[8];
     size_t nwhere;
     size_t drop_top, boot, nrandom;
-    double level, max_x, delta, chance, margin;
+    double level, max_x, max_n, delta, chance, margin;
     uint64_t seed;
     int json, threads;
 } fit_args;
@@ -83,6 +84,7 @@ static const cli_option cli_fit_options_opts[] = {
     {"--bootstrap", NULL, CLI_VALUE},
     {"--seed", NULL, CLI_VALUE},
     {"--max-x", NULL, CLI_VALUE},
+    {"--max-n", NULL, CLI_VALUE},
     {"--margin", NULL, CLI_VALUE},
     {"--chance", NULL, CLI_VALUE},
     {"--where", NULL, CLI_VALUE | CLI_REPEAT},
@@ -96,6 +98,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
     memset(a, 0, sizeof *a);
     a->level = 0.8;
     a->max_x = INFINITY;
+    a->max_n = INFINITY;
     a->chance = NAN;
     a->margin = 0.05;
     a->seed = 1;
@@ -119,6 +122,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_count("--bootstrap", v, 0, CLI_MAX_COUNT, &a->boot);
         else if (cli_opt(&s, "--seed", &v)) rc = cli_parse_u64("--seed", v, &a->seed);
         else if (cli_opt(&s, "--max-x", &v)) rc = cli_parse_double("--max-x", v, &a->max_x);
+        else if (cli_opt(&s, "--max-n", &v)) rc = cli_parse_double("--max-n", v, &a->max_n);
         else if (cli_opt(&s, "--margin", &v)) rc = cli_parse_double("--margin", v, &a->margin);
         else if (cli_opt(&s, "--chance", &v)) {
             a->chance_arg = v;
@@ -190,7 +194,7 @@ typedef struct fit_data {
     size_t n, nx, nrows;
     double *x, *y;
     size_t *row;         /* table row of each point */
-    size_t nmissing, ndropped, nabove, nchance;
+    size_t nmissing, ndropped, nabove, nabove_n, nchance;
     int chance_on;
     double q0;
     char *xnames[4];
@@ -293,6 +297,14 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
     if (!d->x || !d->y || !d->row || (use_c && !d->compute))
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     const double *ycol = sc_table_num(t, jy);
+    /* Holding out by size: the N column (--n, else "N"). */
+    const double *nvals = NULL;
+    if (isfinite(a->max_n)) {
+        size_t jn;
+        const char *nname = a->ncol ? a->ncol : "N";
+        if (sc_table_require_num(t, nname, &jn, &err) != SC_OK) return cli_report(&err);
+        nvals = sc_table_num(t, jn);
+    }
     for (size_t i = 0; i < nrows; i++) {
         double xi[4];
         int missing = isnan(ycol[i]);
@@ -343,6 +355,10 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
             }
         }
         double along = use_c ? cval : xi[0];
+        if (nvals && nvals[i] > a->max_n) {
+            d->nabove_n++;
+            continue;
+        }
         if (along > a->max_x) {
             d->nabove++;
             continue;
@@ -435,6 +451,7 @@ static void print_table(FILE *f, const fit_args *a, const sc_law *law, const fit
     fprintf(f, "data        %s: %zu rows, %zu points used", a->data, d->nrows, d->n);
     if (d->nmissing) fprintf(f, ", %zu with missing values skipped", d->nmissing);
     if (d->nabove) fprintf(f, ", %zu above --max-x left out", d->nabove);
+    if (d->nabove_n) fprintf(f, ", %zu above --max-n left out", d->nabove_n);
     if (d->chance_on) fprintf(f, ", %zu at or below chance %g + %g left out", d->nchance, d->q0, a->margin);
     if (d->ndropped) fprintf(f, ", %zu largest y dropped", d->ndropped);
     fputc('\n', f);
@@ -587,6 +604,7 @@ static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_
     fputs(",\"chance\":", f);
     cli_json_number(f, d->chance_on ? d->q0 : NAN);
     fprintf(f, ",\"at_chance_left_out\":%zu", d->nchance);
+    if (isfinite(a->max_n)) fprintf(f, ",\"above_max_n\":%zu", d->nabove_n);
     fprintf(f, ",\"rows\":%zu,\"points\":%zu,\"skipped_missing\":%zu,\"above_max_x\":%zu,"
                "\"dropped_top\":%zu,\"row_index\":[",
             d->nrows, d->n, d->nmissing, d->nabove, d->ndropped);
