@@ -573,27 +573,9 @@ static sc_status bench_work(const ctx *c, bwork *w)
         rung[r] = g;
     }
     w->nrungs = nrung;
-    /* Monotonicity in size: mean last value per rung. */
-    w->monotone_msg[0] = '\0';
+    /* Runs above chance + margin (the verdict's near_chance). */
     {
-        double prev = NAN, prevN = NAN;
         size_t above = 0;
-        for (size_t g = 0; g < nrung; g++) {
-            double sum = 0;
-            size_t cnt = 0;
-            for (size_t r = 0; r < nr; r++)
-                if (in_fit[r] && rung[r] == g) {
-                    sum += w->y[prow[r]];
-                    cnt++;
-                }
-            double mean = cnt ? sum / (double)cnt : NAN;
-            if (!w->monotone_msg[0] && isfinite(prev) && mean < prev - 0.01)
-                snprintf(w->monotone_msg, sizeof w->monotone_msg,
-                         "accuracy falls with size: %.3f at N = %.3g, %.3f at N = %.3g", prev,
-                         prevN, mean, rstart[g]);
-            prev = mean;
-            prevN = rstart[g];
-        }
         for (size_t r = 0; r < nr; r++)
             if (in_fit[r] && isfinite(w->chance) && w->y[prow[r]] > w->chance + o->margin) above++;
         w->few_above_chance = isfinite(w->chance) && 2 * above < nfit;
@@ -923,6 +905,29 @@ static sc_status bench_work(const ctx *c, bwork *w)
         w->fp[i].v += noise_var(c, w->pred[w->fp[i].pred].predicted, w->resid_sd);
     s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, sc_seed_mix(w->seed, 5000),
                  w->var_param);
+    /* Non-monotone in scale: a run with at least twice the compute of another scores lower by
+     * more than the noise allows (2 residual sd, at least 0.01). */
+    {
+        double thr = fmax(0.01, 2.0 * w->resid_sd), worst = 0.0;
+        size_t wi = 0, wj = 0;
+        for (size_t i = 0; i < nr; i++) {
+            if (!in_fit[i]) continue;
+            for (size_t j = 0; j < nr; j++) {
+                if (!in_fit[j]) continue;
+                size_t ri = (size_t)prow[i], rj = (size_t)prow[j];
+                double drop = w->y[ri] - w->y[rj];
+                if (v->C[rj] >= 2.0 * v->C[ri] && drop > thr && drop > worst) {
+                    worst = drop;
+                    wi = ri;
+                    wj = rj;
+                }
+            }
+        }
+        if (worst > 0)
+            snprintf(w->monotone_msg, sizeof w->monotone_msg,
+                     "accuracy falls with scale: %.3f at C = %.3g, %.3f at C = %.3g (noise sd %.3f)",
+                     w->y[wi], v->C[wi], w->y[wj], v->C[wj], w->resid_sd);
+    }
     for (size_t t = 0; t < nt; t++) w->var_noise[t] = noise_var(c, w->val[t], w->resid_sd);
 done:
     pts_free(&p);
