@@ -5,8 +5,28 @@
 # accuracy points) and how many fell inside their interval, the verdicts; then the totals and
 # the calibration over the backtests.
 #   usage: tools/forecast_tables.py FORECAST.json
+#          tools/forecast_tables.py --calibration NAME=FORECAST.json...   (one table over files)
 import json
 import sys
+
+if sys.argv[1] == "--calibration":
+    print("| data | backtest predictions | inside the 90% interval | share | mean width | graded targets inside |")
+    print("|---|---|---|---|---|---|")
+    tc = tt = 0
+    tw = 0.0
+    for arg in sys.argv[2:]:
+        name, path = arg.split("=", 1)
+        d = json.load(open(path))
+        c = d["calibration"]
+        g = [r for r in d["forecasts"] if r["status"] == "ok" and r["observed"] is not None]
+        gin = sum(1 for r in g if r["lo"] <= r["observed"] <= r["hi"])
+        print(f"| {name} | {c['total']} | {c['covered']} | {100*c['covered']/c['total']:.1f}% | "
+              f"{c['mean_width']:.4f} | {gin}/{len(g)} |")
+        tc += c["covered"]
+        tt += c["total"]
+        tw += c["mean_width"] * c["total"]
+    print(f"| all | {tt} | {tc} | {100*tc/tt:.1f}% | {tw/tt:.4f} | |")
+    sys.exit(0)
 
 d = json.load(open(sys.argv[1]))
 rows = d["forecasts"]

@@ -237,6 +237,7 @@ typedef struct read_ctx {
     const sizes *z;
     sc_runs_meta *meta;
     stage *g;
+    size_t *n_from_sizes; /* rows whose N came from the sizes table */
 } read_ctx;
 
 /* Counts a skip; the first one's text is kept for the caller to print. */
@@ -346,7 +347,10 @@ static sc_status add_wide(read_ctx *c, const sc_table *t, const char *path, int 
                 warn(c, "model", run, "is not in the sizes table: its rows are skipped");
                 continue;
             }
-            if (isnan(N)) N = sizes_num(c->z, c->z->jn, zr);
+            if (isnan(N)) {
+                N = sizes_num(c->z, c->z->jn, zr);
+                (*c->n_from_sizes)++;
+            }
             if (isnan(D)) D = sizes_num(c->z, c->z->jd, zr);
             if (isnan(D) && !isnan(step)) D = step * sizes_num(c->z, c->z->jtps, zr);
         }
@@ -621,7 +625,8 @@ sc_status sc_runs_read(const char *const *paths, size_t npaths, const sc_runs_op
     stage g;
     memset(&g, 0, sizeof g);
     sc_status s = sizes_read(o->sizes, &z, err);
-    read_ctx c = {o, &z, mt, &g};
+    size_t nsz = 0;
+    read_ctx c = {o, &z, mt, &g, &nsz};
     for (size_t p = 0; p < npaths && s == SC_OK; p++) s = add_path(&c, paths[p], err);
     size_t *order = NULL;
     unsigned char *keep = NULL;
@@ -635,8 +640,10 @@ sc_status sc_runs_read(const char *const *paths, size_t npaths, const sc_runs_op
     if (o->c_col) snprintf(mt->c_rule, sizeof mt->c_rule, "C from column %s", o->c_col);
     else snprintf(mt->c_rule, sizeof mt->c_rule, "C = 6 N D");
     if (!mt->n_rule[0])
-        snprintf(mt->n_rule, sizeof mt->n_rule, "N as given (%s)",
-                 z.t ? "file or sizes table" : "file");
+        snprintf(mt->n_rule, sizeof mt->n_rule, "%s",
+                 nsz == g.n ? "N from the sizes table (its convention)"
+                 : nsz                 ? "N from the file, else the sizes table"
+                                       : "N from the file (its convention)");
     for (size_t i = 0; i < g.n; i++) {
         if (!o->c_col) g.C[i] = 6.0 * g.N[i] * g.D[i];
         const char *what = NULL;

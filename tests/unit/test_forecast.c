@@ -267,13 +267,34 @@ static void test_forecast_synthetic(void **state)
     sc_table_free(t);
 }
 
+/* FIPS 180-4 test vectors (one block, two blocks). */
+static void test_sha256(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sc_sha_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char hex[65];
+    write_file(path, "abc");
+    assert_int_equal(sc_sha256_file(path, hex, NULL), SC_OK);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    write_file(path, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+    assert_int_equal(sc_sha256_file(path, hex, NULL), SC_OK);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    write_file(path, "");
+    assert_int_equal(sc_sha256_file(path, hex, NULL), SC_OK);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_target_parse),   cmocka_unit_test(test_checkpoints_parse),
         cmocka_unit_test(test_runs_wide_long), cmocka_unit_test(test_runs_sizes),
         cmocka_unit_test(test_runs_olmo),      cmocka_unit_test(test_recipes),
-        cmocka_unit_test(test_forecast_synthetic),
+        cmocka_unit_test(test_forecast_synthetic), cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
