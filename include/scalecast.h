@@ -766,7 +766,7 @@ void sc_forecast_opts_init(sc_forecast_opts *o);
 typedef struct sc_fc_reason {
     char code[24];     /* near_chance, too_few_points, too_few_rungs, far_extrapolation,
                           backtest_error, laws_disagree, degenerate_fit, not_converged,
-                          non_monotone, inside_ladder, no_backtest, wide_interval */
+                          non_monotone, flat, inside_ladder, no_backtest, wide_interval */
     char message[200];
 } sc_fc_reason;
 

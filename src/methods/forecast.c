@@ -290,6 +290,7 @@ typedef struct bwork {
     char bt_why[256];
     /* non-monotone in size */
     char monotone_msg[200];
+    char flat_msg[200];
     int few_above_chance;
     size_t nD;
 } bwork;
@@ -923,6 +924,28 @@ static sc_status bench_work(const ctx *c, bwork *w)
                 }
             }
         }
+        /* No rise across the ladder beyond the noise: largest rung against smallest. */
+        double lo_sum = 0, hi_sum = 0;
+        size_t lo_n = 0, hi_n = 0;
+        for (size_t r = 0; r < nr; r++) {
+            if (!in_fit[r]) continue;
+            if (rung[r] == 0) {
+                lo_sum += w->y[prow[r]];
+                lo_n++;
+            }
+            if (rung[r] + 1 == nrung) {
+                hi_sum += w->y[prow[r]];
+                hi_n++;
+            }
+        }
+        if (nrung >= 2 && lo_n && hi_n) {
+            double gain = hi_sum / (double)hi_n - lo_sum / (double)lo_n;
+            if (gain < 2.0 * w->resid_sd)
+                snprintf(w->flat_msg, sizeof w->flat_msg,
+                         "accuracy rises by %.3f from the smallest to the largest rung, within "
+                         "twice its noise sd %.3f",
+                         gain, w->resid_sd);
+        }
         if (worst > 0)
             snprintf(w->monotone_msg, sizeof w->monotone_msg,
                      "accuracy falls with scale: %.3f at C = %.3g, %.3f at C = %.3g (noise sd %.3f)",
@@ -1216,6 +1239,7 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
                            row->hi - row->lo);
             if (W->monotone_msg[0])
                 add_reason(row, SC_TRUST_CAUTION, "non_monotone", "%s", W->monotone_msg);
+            if (W->flat_msg[0]) add_reason(row, SC_TRUST_CAUTION, "flat", "%s", W->flat_msg);
         }
         kb++;
     }
