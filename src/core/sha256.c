@@ -1,23 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * SHA-256 as specified in FIPS 180-4 (Secure Hash Standard), Sec. 4.1.2 (functions), 4.2.2
- * (constants), 5.1.1 (padding), 6.2.2 (computation): used to record the digests of the inputs
- * of a forecast. */
+ * SHA-256 (FIPS PUB 180-4, section 6.2), for the provenance of report inputs and the hashes
+ * in a report's Content-Security-Policy. None of the libraries scalecast links provides one. */
 #include "core/internal.h"
 
-#include <dirent.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-typedef struct sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    unsigned char buf[64];
-    size_t nbuf;
-} sha256;
-
+/* FIPS 180-4, section 4.2.2: the first 32 bits of the fractional parts of the cube roots of
+ * the first 64 primes. */
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -28,9 +19,10 @@ static const uint32_t K[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-static uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+static uint32_t rotr(uint32_t x, unsigned n) { return x >> n | x << (32 - n); }
 
-static void block(sha256 *s, const unsigned char *p)
+/* One 64-byte block (section 6.2.2). */
+static void block(uint32_t h[8], const unsigned char *p)
 {
     uint32_t w[64];
     for (int t = 0; t < 16; t++)
@@ -41,136 +33,49 @@ static void block(sha256 *s, const unsigned char *p)
         uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
-    uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5],
-             g = s->h[6], h = s->h[7];
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
     for (int t = 0; t < 64; t++) {
-        uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] +
-                      w[t];
+        uint32_t t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t];
         uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
+        k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
-    s->h[0] += a;
-    s->h[1] += b;
-    s->h[2] += c;
-    s->h[3] += d;
-    s->h[4] += e;
-    s->h[5] += f;
-    s->h[6] += g;
-    s->h[7] += h;
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-static void sha_init(sha256 *s)
+void sc_sha256(const void *data, size_t n, unsigned char digest[32])
 {
-    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(s->h, h0, sizeof h0);
-    s->len = 0;
-    s->nbuf = 0;
-}
-
-static void sha_update(sha256 *s, const unsigned char *p, size_t n)
-{
-    s->len += (uint64_t)n;
-    while (n > 0) {
-        size_t take = 64 - s->nbuf < n ? 64 - s->nbuf : n;
-        memcpy(s->buf + s->nbuf, p, take);
-        s->nbuf += take;
-        p += take;
-        n -= take;
-        if (s->nbuf == 64) {
-            block(s, s->buf);
-            s->nbuf = 0;
-        }
+    /* Initial hash value, section 5.3.3. */
+    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    const unsigned char *p = data;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) block(h, p + i);
+    /* Padding, section 5.1.1: a 1 bit, zeros, the length in bits as 64 bits. */
+    unsigned char tail[128] = {0};
+    size_t rest = n - i;
+    if (rest) memcpy(tail, p + i, rest);
+    tail[rest] = 0x80;
+    size_t len = rest + 1 + 8 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)n * 8;
+    for (int k = 0; k < 8; k++) tail[len - 1 - (size_t)k] = (unsigned char)(bits >> (8 * k));
+    block(h, tail);
+    if (len == 128) block(h, tail + 64);
+    for (int k = 0; k < 8; k++) {
+        digest[4 * k] = (unsigned char)(h[k] >> 24);
+        digest[4 * k + 1] = (unsigned char)(h[k] >> 16);
+        digest[4 * k + 2] = (unsigned char)(h[k] >> 8);
+        digest[4 * k + 3] = (unsigned char)h[k];
     }
 }
 
-static void sha_final(sha256 *s, char hex[65])
+void sc_sha256_hex(const void *data, size_t n, char hex[65])
 {
-    uint64_t bits = s->len * 8;
-    unsigned char pad = 0x80, zero = 0;
-    sha_update(s, &pad, 1);
-    while (s->nbuf != 56) sha_update(s, &zero, 1);
-    unsigned char lenb[8];
-    for (int k = 0; k < 8; k++) lenb[k] = (unsigned char)(bits >> (56 - 8 * k));
-    sha_update(s, lenb, 8);
-    for (int k = 0; k < 8; k++) snprintf(hex + 8 * k, 9, "%08x", (unsigned)s->h[k]);
+    unsigned char d[32];
+    sc_sha256(data, n, d);
+    static const char digits[] = "0123456789abcdef";
+    for (int k = 0; k < 32; k++) {
+        hex[2 * k] = digits[d[k] >> 4];
+        hex[2 * k + 1] = digits[d[k] & 15];
+    }
     hex[64] = '\0';
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-sc_status sc_sha256_file(const char *path, char hex[65], sc_error *err)
-{
-    struct stat st;
-    if (!path || stat(path, &st) != 0) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open");
-    sha256 s;
-    sha_init(&s);
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open folder");
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *e;
-        sc_status rc = SC_OK;
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.') continue;
-            char **nn = realloc(names, (n + 1) * sizeof *nn);
-            if (!nn || !(nn[n] = sc_strdup(e->d_name))) {
-                if (nn) names = nn;
-                rc = SC_ENOMEM;
-                break;
-            }
-            names = nn;
-            n++;
-        }
-        closedir(d);
-        if (rc == SC_OK) qsort(names, n, sizeof *names, cmp_name);
-        for (size_t k = 0; k < n && rc == SC_OK; k++) {
-            size_t len = strlen(path) + strlen(names[k]) + 2;
-            char *p = malloc(len);
-            if (!p) {
-                rc = SC_ENOMEM;
-                break;
-            }
-            snprintf(p, len, "%s/%s", path, names[k]);
-            struct stat s2;
-            if (stat(p, &s2) == 0 && S_ISREG(s2.st_mode)) {
-                char h[65];
-                rc = sc_sha256_file(p, h, err);
-                if (rc == SC_OK) {
-                    sha_update(&s, (const unsigned char *)h, 64);
-                    sha_update(&s, (const unsigned char *)"  ", 2);
-                    sha_update(&s, (const unsigned char *)names[k], strlen(names[k]));
-                    sha_update(&s, (const unsigned char *)"\n", 1);
-                }
-            }
-            free(p);
-        }
-        for (size_t k = 0; k < n; k++) free(names[k]);
-        free(names);
-        if (rc == SC_ENOMEM) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
-        if (rc != SC_OK) return rc;
-        sha_final(&s, hex);
-        return SC_OK;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open");
-    unsigned char buf[65536];
-    size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) sha_update(&s, buf, r);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) return sc_fail(err, SC_EIO, path, 0, 0, "read error");
-    sha_final(&s, hex);
-    return SC_OK;
 }
