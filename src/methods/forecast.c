@@ -906,8 +906,8 @@ static sc_status bench_work(const ctx *c, bwork *w)
         w->fp[i].v += noise_var(c, w->pred[w->fp[i].pred].predicted, w->resid_sd);
     s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, sc_seed_mix(w->seed, 5000),
                  w->var_param);
-    /* Non-monotone in scale: a run with at least twice the compute of another scores lower by
-     * more than the noise allows (2 residual sd, at least 0.01). */
+    /* Non-monotone in scale: a run with at least 1.5x the parameters and 1.5x the compute of
+     * another scores lower by more than the noise allows (2 residual sd, at least 0.01). */
     {
         double thr = fmax(0.01, 2.0 * w->resid_sd), worst = 0.0;
         size_t wi = 0, wj = 0;
@@ -917,7 +917,10 @@ static sc_status bench_work(const ctx *c, bwork *w)
                 if (!in_fit[j]) continue;
                 size_t ri = (size_t)prow[i], rj = (size_t)prow[j];
                 double drop = w->y[ri] - w->y[rj];
-                if (v->C[rj] >= 2.0 * v->C[ri] && drop > thr && drop > worst) {
+                /* A larger model trained with more compute: across token/parameter ratios a run
+                 * with more compute alone may legitimately score lower. */
+                if (v->C[rj] >= 1.5 * v->C[ri] && v->N[rj] >= 1.5 * v->N[ri] && drop > thr &&
+                    drop > worst) {
                     worst = drop;
                     wi = ri;
                     wj = rj;
