@@ -494,9 +494,15 @@ SC_NODISCARD sc_status sc_bnsl_fit(const double *C, const double *y, size_t n, s
 
 /* Chance levels. Built-in table by benchmark name (the part of a column name before ':', and
  * prefixes such as "mmlu_stem_val" -> mmlu): ARC, HellaSwag, MMLU, SciQ, OpenBookQA 0.25; PIQA,
- * WinoGrande, BoolQ 0.5; CSQA 0.2; SocialIQA 1/3; generative tasks (lambada, gsm8k, triviaqa,
- * webqs, math, humaneval, mbpp, lbpp) 0. Returns SC_EUNKNOWN when the name is not in the table. */
+ * WinoGrande, BoolQ, COPA, Winograd/WSC, RTE, SST-2, MRPC, QNLI, WiC, MultiRC 0.5; CSQA /
+ * commonsense_qa 0.2 (5-way); SocialIQA / siqa, CommitmentBank, MNLI, ANLI 1/3; LogiQA, RACE
+ * 0.25; generative tasks (lambada, gsm8k, triviaqa, webqs, math, humaneval, mbpp, lbpp, squad,
+ * drop, coqa, naturalqs, nq_open, record) 0. Returns SC_EUNKNOWN when the name is not in the table. */
 SC_NODISCARD sc_status sc_chance_level(const char *benchmark, double *q0);
+/* A chance file: CSV with columns benchmark,chance (chance in [0, 1)). *names (n strings) and
+ * *values are malloc'ed; free each name, then both arrays. */
+SC_NODISCARD sc_status sc_chance_read(const char *path, char ***names, double **values, size_t *n,
+                                      sc_error *err);
 /* Q' = (Q - Q0) / (1 - Q0) and back. */
 double sc_chance_normalise(double q, double q0);
 double sc_chance_denormalise(double qn, double q0);
@@ -527,6 +533,9 @@ typedef struct sc_runs_info {
     size_t nduplicates; /* runs dropped because an identical run was already present */
     int approx_flops;   /* 1 when C = 6 N D with N = tokens / tpr (no params column) */
     int olmo;           /* 1 for the OLMo ladder layout */
+    size_t nskipped;    /* OLMo: ladder files whose size is unknown, skipped on request */
+    size_t nother;      /* OLMo: CSV files not named <size>-<mult>xC..., not read */
+    char first_skipped[256];
 } sc_runs_info;
 
 /* Apple long-format file (Krajewski et al. 2025 data release): rows of
@@ -540,12 +549,23 @@ SC_NODISCARD sc_status sc_runs_load_apple(const char *path, sc_table **out, sc_r
                                           sc_error *err);
 /* OLMo ladder folder of <size>-<mult>xC[-rerun].csv files (Bhagia et al. 2024). The last
  * checkpoint of each run (largest _step) unless all_checkpoints; C =
- * throughput/total_training_Gflops * 1e9, D = throughput/total_tokens, N from the size prefix
- * (190M, 370M, 760M, 1B: non-embedding counts of the paper's configs). Every other column is
+ * throughput/total_training_Gflops * 1e9, D = throughput/total_tokens, N of each size label from
+ * the folder's SOURCE.md ("190M = 190,354,176": the non-embedding counts of the paper's configs),
+ * no built-in list. A ladder file whose size is not listed is an error (SC_ENOCOL). Every other column is
  * copied; task accuracies (eval/downstream/<task>_rc_5shot_len_norm, boolq _acc) are also
  * given the short names "<task>:acc_norm" ("boolq:acc") and bits per byte "<task>:bpb". */
 SC_NODISCARD sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out,
                                          sc_runs_info *info, sc_error *err);
+/* The same with the sizes given (label -> N; NULL: from SOURCE.md); skip_missing turns a file of
+ * unknown size into a counted skip (info->nskipped) instead of an error. */
+typedef struct sc_olmo_size {
+    char label[32];
+    double N;
+} sc_olmo_size;
+SC_NODISCARD sc_status sc_runs_load_olmo_sized(const char *dir, int all_checkpoints,
+                                               const sc_olmo_size *sizes, size_t nsizes,
+                                               int skip_missing, sc_table **out,
+                                               sc_runs_info *info, sc_error *err);
 /* Either of the above: a directory is read as an OLMo ladder, a file as an Apple file. */
 SC_NODISCARD sc_status sc_runs_load(const char *path, int all_checkpoints, sc_table **out,
                                     sc_runs_info *info, sc_error *err);
@@ -641,6 +661,290 @@ void sc_backtest_curve(const sc_backtest *bt, size_t b, size_t m, const double *
 SC_NODISCARD sc_status sc_backtest_band(const sc_backtest *bt, size_t b, size_t m, size_t B,
                                         double level, const double *C, size_t n, double *lo,
                                         double *hi, sc_error *err);
+
+/* end of section */
+
+/* ==========================================================================================
+ * Section: fit recipes and the runs table (shared by fit, backtest and forecast)
+ * ========================================================================================== */
+
+/* What a recipe's law is fitted against. */
+typedef enum sc_recipe_input {
+    SC_RIN_C = 0,   /* training compute C */
+    SC_RIN_ND = 1,  /* parameters N and tokens D */
+    SC_RIN_LOSS = 2 /* two-stage: C -> loss (stage 1, sc_law_loss_power) -> accuracy */
+} sc_recipe_input;
+
+/* How one law is fitted: one row per law in one table, so that backtest, fit and forecast
+ * fit every law the same way. */
+typedef struct sc_recipe {
+    const char *name;       /* "powerlaw", "powerlaw-qmax", "bnsl", "multitpr",
+                               "twostage-linear", "twostage-logistic" */
+    const sc_law *law;      /* the law fitted to accuracy (stage 2 of a two-stage route) */
+    sc_recipe_input input;
+    int normalised;         /* fitted to chance-normalised Q' (needs a chance level) */
+    sc_loss loss;
+    double huber_delta;
+    double tol;             /* 0: the engine's default */
+    size_t max_iter;        /* 0: the engine's default */
+    size_t nrandom;         /* random starts in the law's box (BNSL), 0: the law's grid */
+    int by_default;         /* a default candidate of the forecast */
+} sc_recipe;
+
+/* The table (n rows) and lookup by name (NULL when unknown). */
+const sc_recipe *sc_recipes(size_t *n);
+const sc_recipe *sc_recipe_find(const char *name);
+/* Parameters of the route (two-stage: 2 of stage 1 plus the stage-2 law's). */
+size_t sc_recipe_nparam(const sc_recipe *r);
+/* Engine options of the recipe. lo and hi (8 values each) receive the box of random starts. */
+void sc_recipe_fit_opts(const sc_recipe *r, uint64_t seed, int threads, sc_fit_opts *fo,
+                        double *lo, double *hi);
+
+/* One fitted route. */
+typedef struct sc_rfit {
+    const sc_recipe *recipe;
+    double chance;          /* Q0 used by a normalised law */
+    size_t p, n, nexcluded; /* parameters, points fitted, points at chance + margin left out */
+    double theta[10];       /* two-stage: stage 1 (c, alpha), then stage 2 */
+    double loss;            /* objective of the (stage-2) fit */
+    int converged;
+    double resid_sd;        /* sd of the residuals in accuracy, sqrt(SSE / max(1, n - p)) */
+} sc_rfit;
+
+/* Fits recipe r to n points (C, N, D, loss L may be NULL when not needed; y accuracy in
+ * [0, 1]). A normalised law fits only the points more than margin above chance. start
+ * (sc_recipe_nparam values) replaces the default starts when not NULL (bootstrap refits).
+ * Errors: SC_ETOOFEW (fewer usable points than parameters), SC_ECHANCE (every point at
+ * chance + margin), SC_ENOCONV, SC_EDOMAIN. */
+SC_NODISCARD sc_status sc_rfit_run(const sc_recipe *r, const double *C, const double *N,
+                                   const double *D, const double *L, const double *y, size_t n,
+                                   double chance, double margin, const double *start,
+                                   uint64_t seed, int threads, sc_rfit *out, sc_error *err);
+/* Accuracy predicted at (C, N, D); NaN when undefined. */
+double sc_rfit_predict(const sc_rfit *f, double C, double N, double D);
+/* Two-stage: the intermediate loss predicted at C (NaN for the direct laws). */
+double sc_rfit_predict_loss(const sc_rfit *f, double C);
+
+/* The runs table: one row per run or checkpoint, read the same way for every command. Columns:
+ * text "run" (the run's name; checkpoints of a run share it) and "group" (run family, data
+ * mixture or token/parameter ratio; missing when unknown), numeric "step" (NaN when unknown),
+ * "N" (parameters), "D" (training tokens), "C" (training FLOPs), "tpr" (D / N), then one numeric
+ * column per metric. */
+typedef enum sc_ckpt_mode {
+    SC_CKPT_LAST = 0, /* the last checkpoint (largest step) of each run */
+    SC_CKPT_ALL = 1,  /* every checkpoint */
+    SC_CKPT_LATE = 2  /* checkpoints with step >= late x the run's last step */
+} sc_ckpt_mode;
+
+typedef struct sc_runs_opts {
+    /* Column names of a generic CSV; NULL: the first present of run: run, model, model_name,
+     * name; N: N, params, num_params, n_params; D: D, tokens, train_tokens; step: step, steps,
+     * _step, Step; group: group. */
+    const char *run_col, *n_col, *d_col, *step_col, *group_col;
+    /* The C column. NULL: C = 6 N D for every row (the one C rule), whatever C-like columns the
+     * file has. */
+    const char *c_col;
+    /* Long CSV (one row per run x benchmark [x metric]): the benchmark, metric and value columns;
+     * NULL: "benchmark", "metric", "value" when the file has benchmark and value columns. */
+    const char *bench_col, *metric_col, *value_col;
+    const char *sizes;   /* sizes table (model,revision,N,D,tokens_per_step) or NULL */
+    sc_ckpt_mode ckpt;
+    double late;         /* SC_CKPT_LATE fraction in (0, 1] */
+    double scale;        /* metric values are divided by it (100 for percent); 0 or 1: none */
+    int skip_missing;    /* a run absent from the sizes table or a file that cannot be placed is
+                            a counted warning instead of an error */
+} sc_runs_opts;
+void sc_runs_opts_init(sc_runs_opts *o);
+
+typedef struct sc_runs_meta {
+    size_t nruns, nrows;   /* distinct runs, rows kept (checkpoints) */
+    size_t nwarnings;      /* rows, runs or files skipped on request (skip_missing) */
+    char warning[512];     /* the first of them */
+    char layout[32];       /* "csv-wide", "csv-long", "apple", "olmo-ladder", "lmeval" */
+    char c_rule[128];      /* "C = 6 N D" or "C from column <name>" */
+    char n_rule[160];      /* where N came from and its convention */
+    size_t nduplicates;    /* Apple: runs listed twice, kept once */
+} sc_runs_meta;
+
+/* Reads npaths inputs (CSV files wide or long, Apple long files, OLMo ladder folders,
+ * lm-evaluation-harness results folders) into one runs table; rows of several inputs are
+ * appended (metric columns joined by name, NaN where an input lacks one). Errors:
+ * SC_ENOCOL (a needed column, a model absent from the sizes table), SC_EDUP (two runs with the
+ * same name, or one checkpoint twice), SC_EDOMAIN (N, D or C not > 0), SC_EEMPTY. */
+SC_NODISCARD sc_status sc_runs_read(const char *const *paths, size_t npaths,
+                                    const sc_runs_opts *opts, sc_table **out,
+                                    sc_runs_meta *meta, sc_error *err);
+/* Parses "last", "all" or "late:F" (0 < F <= 1). SC_EUNKNOWN otherwise. */
+SC_NODISCARD sc_status sc_ckpt_parse(const char *s, sc_ckpt_mode *mode, double *late);
+
+/* ==========================================================================================
+ * Section: forecast: from a ladder of runs to the big run, law chosen by backtest
+ * ========================================================================================== */
+
+/* A planned run: N and D, or C alone (NaN for what is not given). */
+typedef struct sc_fc_target {
+    char name[128];
+    double N, D, C;
+} sc_fc_target;
+
+/* Parses "NAME=C" or "NAME=N:D" (or "NAME=N:D:C" when c_given). SC_EDOMAIN with a message on a
+ * bad spec (a name with '=', a number that is not > 0, missing parts). */
+SC_NODISCARD sc_status sc_fc_target_parse(const char *spec, int c_given, sc_fc_target *out,
+                                          sc_error *err);
+/* Reads a CSV with columns name,N,D,C (empty cells allowed). *out is malloc'ed. */
+SC_NODISCARD sc_status sc_fc_targets_read(const char *path, sc_fc_target **out, size_t *n,
+                                          sc_error *err);
+
+typedef struct sc_forecast_opts {
+    const char *const *benchmarks; /* metric columns; NULL: every metric column ("all") */
+    size_t nbench;
+    const char *const *laws;       /* recipe names; NULL: the default candidates */
+    size_t nlaws;
+    const sc_fc_target *targets;
+    size_t ntargets;
+    double level;                  /* interval level (default 0.9) */
+    const char *loss_column;       /* loss column of the two-stage routes, or NULL */
+    const char *const *chance_names; /* nchance benchmark names ("" or "*": every benchmark) */
+    const double *chance_values;
+    size_t nchance;
+    double margin;                 /* direct laws fit points more than margin above chance
+                                      (default 0.05, accuracy units) */
+    double items;                  /* items per benchmark (binomial noise); NaN: unknown */
+    size_t boot;                   /* bootstrap replicates over runs (default 100) */
+    double max_backtest_error;     /* trust threshold in accuracy (default 0.05) */
+    int c_given;                   /* C comes from a named column: targets need C */
+    int skip_missing;              /* a benchmark missing from some runs: skipped, counted */
+    uint64_t seed;
+    int threads;                   /* 0: OpenMP default; results never depend on it */
+} sc_forecast_opts;
+void sc_forecast_opts_init(sc_forecast_opts *o);
+
+#define SC_FC_MAX_REASONS 10
+typedef struct sc_fc_reason {
+    char code[24];     /* near_chance, too_few_points, too_few_rungs, far_extrapolation,
+                          backtest_error, laws_disagree, degenerate_fit, not_converged,
+                          non_monotone, flat, inside_ladder, no_backtest, wide_interval */
+    char message[200];
+} sc_fc_reason;
+
+typedef enum sc_trust { SC_TRUST_OK = 0, SC_TRUST_CAUTION = 1, SC_TRUST_UNTRUSTED = 2 } sc_trust;
+const char *sc_trust_name(sc_trust t);
+
+typedef struct sc_fc_row {
+    size_t bench, target;          /* indices into sc_forecast.bench and the targets */
+    char target_name[128];
+    double N, D, C;
+    char law[24], runner_up[24];   /* "" when none */
+    double backtest_error;         /* MAE of the chosen law over the folds (NaN: no folds) */
+    double runner_up_error;
+    double value, lo, hi;          /* accuracy; NaN when status is not ok */
+    double runner_up_value;
+    double loss;                   /* two-stage: the intermediate loss forecast (else NaN) */
+    double sd_param, sd_noise, sd_extrap; /* the interval's parts (accuracy) */
+    double ratio;                  /* C / largest C fitted */
+    double observed, error;        /* when the target is a run of the input (else NaN) */
+    sc_trust trust;
+    sc_fc_reason reasons[SC_FC_MAX_REASONS];
+    size_t nreasons;
+    char status[24];               /* "ok", "failed", "out_of_range" */
+    char why[256];
+} sc_fc_row;
+
+/* One backtest prediction: law, fold (1 = largest rung held out), held-out run. */
+typedef struct sc_fc_pred {
+    size_t bench;
+    char law[24];
+    size_t fold;
+    char run[128];
+    double N, D, C, ratio;         /* ratio: C / largest C of the fold's fit runs */
+    double predicted, observed;
+    double lo, hi;                 /* chosen law's calibration prediction only (else NaN) */
+    int calibration;               /* counted in the calibration */
+} sc_fc_pred;
+
+typedef struct sc_fc_score {
+    size_t bench;
+    char law[24];
+    size_t nfolds, npred;
+    double mae;                    /* mean over folds of the fold MAE; NaN when failed */
+    char status[24];               /* "ok", "failed", "out_of_range" */
+    char why[256];
+} sc_fc_score;
+
+typedef struct sc_fc_bench {
+    char *name;
+    double chance;                 /* NaN when unknown */
+    size_t nruns, nrungs, nfolds, npoints;
+    char noise_source[24];         /* "items" or "residuals" */
+    /* Extrapolation error as a variance inflation max(1, a + b d^2), d = log(C / cmax). */
+    double infl_a, infl_b;
+    double cmax;                   /* largest C fitted */
+    double tpr_median;             /* median D / N of the runs (for curves) */
+    sc_rfit fit[2];                /* final fits: chosen law, runner-up */
+    int has_fit[2];
+} sc_fc_bench;
+
+typedef struct sc_fc_skip {
+    char *benchmark;
+    char reason[256];
+} sc_fc_skip;
+
+typedef struct sc_forecast {
+    size_t nbench;
+    sc_fc_bench *bench;
+    size_t ntargets;
+    sc_fc_target *targets;
+    size_t nrows;
+    sc_fc_row *rows;               /* nbench x ntargets, row-major */
+    size_t npred;
+    sc_fc_pred *pred;
+    size_t nscores;
+    sc_fc_score *scores;
+    size_t nskipped;
+    sc_fc_skip *skipped;
+    size_t nmissing;               /* benchmarks skipped by skip_missing */
+    struct {
+        double level;
+        size_t covered, total;
+        double mean_width;
+    } calibration;
+    sc_forecast_opts opts;         /* as given (pointers not kept: NULL) */
+} sc_forecast;
+
+/* Runs the forecast on a runs table (sc_runs_read). Errors: SC_ENOCOL (an unknown benchmark,
+ * a benchmark missing from some runs without skip_missing, an unknown loss column),
+ * SC_EUNKNOWN (an unknown law), SC_EDOMAIN (a bad target: N <= 0, D missing for a law that
+ * needs it; a named benchmark that is not an accuracy), SC_EEMPTY (no target, no benchmark
+ * left). A law or a forecast that fails is recorded in its row, not returned. */
+SC_NODISCARD sc_status sc_forecast_run(const sc_table *runs, const sc_forecast_opts *opts,
+                                       sc_forecast **out, sc_error *err);
+void sc_forecast_free(sc_forecast *fc);
+/* 1 when every forecast row has status ok (a finite value). */
+int sc_forecast_all_ok(const sc_forecast *fc);
+/* The chosen law's curve of benchmark b at n compute values (N, D from C at the median
+ * token/parameter ratio of the runs); NaN when not fitted. which: 0 chosen, 1 runner-up. */
+void sc_forecast_curve(const sc_forecast *fc, size_t b, int which, const double *C, size_t n,
+                       double *y);
+
+/* Provenance of a forecast for its JSON. */
+typedef struct sc_fc_input {
+    const char *path;
+    char sha256[65];               /* hex digest of the file ("" for a folder: per file below) */
+} sc_fc_input;
+typedef struct sc_fc_provenance {
+    int argc;
+    char *const *argv;
+    const sc_fc_input *inputs;
+    size_t ninputs;
+    const sc_runs_meta *runs;
+} sc_fc_provenance;
+/* Writes the forecast as JSON (format "scalecast.forecast", version 1) with jansson. */
+SC_NODISCARD sc_status sc_forecast_write_json(const sc_forecast *fc, const sc_fc_provenance *pv,
+                                              FILE *f, sc_error *err);
+
+/* SHA-256 (FIPS 180-4) of a file as 64 hex digits; a folder hashes the sorted list of its
+ * regular files' names and digests. */
+SC_NODISCARD sc_status sc_sha256_file(const char *path, char hex[65], sc_error *err);
 
 /* end of section */
 
@@ -1497,6 +1801,8 @@ typedef struct sc_fit_doc {
     size_t rows;                    /* rows of the data considered */
     size_t at_chance_left_out, skipped_missing, above_max_x, dropped_top;
     const size_t *row_index;        /* fit->n row numbers (0-based) of the points, or NULL */
+    int held_out_by_n;              /* 1 when rows above a largest N were held out */
+    size_t above_max_n;             /* how many (written only when held_out_by_n) */
 } sc_fit_doc;
 void sc_fit_doc_init(sc_fit_doc *doc, const sc_fit *fit);
 /* Writes the document and a newline to f (SC_EIO when the write fails). */

@@ -27,9 +27,11 @@ static const char help[] =
     "                      accuracies for the OLMo ladder)\n"
     "  --laws LIST         all (default) or some of powerlaw, powerlaw-qmax, bnsl, multitpr,\n"
     "                      twostage-linear, twostage-logistic\n"
-    "  --loss COL          validation loss column for the two-stage baselines, e.g.\n"
+    "  --loss-column COL   validation loss column for the two-stage baselines, e.g.\n"
     "                      dclm:cross_entropy_loss, c4_en:loss, or bpb (each task's bits per\n"
     "                      byte); without it the two-stage baselines are skipped\n"
+    "  --loss COL          old spelling of --loss-column (a warning); each law is fitted with\n"
+    "                      its recipe (docs/forecast.md), so ls or huber are refused here\n"
     "  --chance LIST       chance levels: one number for every benchmark, or NAME=Q0 pairs\n"
     "                      (default: built-in table, e.g. ARC 0.25, PIQA 0.5)\n"
     "  --margin M          direct laws fit only points more than M above chance (default 0.05)\n"
@@ -336,6 +338,7 @@ static const cli_option cli_backtest_options_opts[] = {
     {"--laws", NULL, CLI_VALUE},
     {"--chance", NULL, CLI_VALUE},
     {"--loss", NULL, CLI_VALUE},
+    {"--loss-column", NULL, CLI_VALUE},
     {"--figures", NULL, CLI_VALUE},
     {"--output", "-o", CLI_VALUE},
     {NULL, NULL, 0}};
@@ -378,7 +381,15 @@ int cmd_backtest(int argc, char **argv)
             if (!a.error) { free(laws_buf); laws_buf = cli_strdup(v); }
         } else if (cli_opt(&a, "--chance", &v)) {
             if (!a.error) { free(chance_buf); chance_buf = cli_strdup(v); }
-        } else if (cli_opt(&a, "--loss", &v)) o.loss = v;
+        } else if (cli_opt(&a, "--loss-column", &v)) o.loss = v;
+        else if (cli_opt(&a, "--loss", &v)) {
+            if (!a.error && (strcmp(v, "ls") == 0 || strncmp(v, "huber", 5) == 0))
+                rc = cli_fail(SC_EXIT_USAGE, "--loss %s: backtest fits each law with its recipe; --loss-column names a loss column", v);
+            else if (!a.error) {
+                cli_warn("--loss %s: the loss column is now --loss-column (--loss is the fit objective elsewhere)", v);
+                o.loss = v;
+            }
+        }
         else if (cli_opt(&a, "--figures", &v)) figdir = v;
         else if (cli_opt(&a, "--output", &v) || cli_opt(&a, "-o", &v)) out_path = v;
         else if (a.positional) {

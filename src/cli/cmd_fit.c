@@ -32,10 +32,13 @@ static const char fit_usage[] =
     "  --n COL, --d COL  parameters and tokens (chinchilla); --c COL instead of --d takes\n"
     "                    training FLOPs and uses D = C / (6 N)\n"
     "  --loss L          ls (least squares, Levenberg-Marquardt) or huber:DELTA (sum of Huber\n"
-    "                    losses of the residuals in the law's fit space, BFGS); default ls\n"
+    "                    losses of the residuals in the law's fit space, BFGS); default: the\n"
+    "                    law's recipe, as backtest and forecast fit it (huber:0.001 for\n"
+    "                    powerlaw-qmax, multitpr, bnsl), else ls\n"
     "  --starts S        grid (the law's start grid, default) or a number of seeded random\n"
     "                    starts drawn in the grid's bounding box\n"
     "  --max-x X         fit only rows whose compute (--c) or first covariate is <= X\n"
+    "  --max-n N         fit only rows whose N (the --n column, else a column named N) is <= N\n"
     "  --drop-top K      leave out the K rows with the largest y (e.g. outlying losses)\n"
     "  --bootstrap B     B resamples of the rows, each refitted from the best fit; prints\n"
     "                    percentile intervals at --level (default 0.8)\n"
@@ -57,11 +60,12 @@ static const char fit_usage[] =
 
 typedef struct fit_args {
     const char *data, *law, *xcols, *ncol, *dcol, *ccol, *ycol, *loss, *starts, *out, *plot;
+    const sc_recipe *recipe; /* the law's recipe when --loss is not given */
     const char *chance_arg;
     const char *where[8];
     size_t nwhere;
     size_t drop_top, boot, nrandom;
-    double level, max_x, delta, chance, margin;
+    double level, max_x, max_n, delta, chance, margin;
     uint64_t seed;
     int json, threads, plot_q;
 } fit_args;
@@ -84,6 +88,7 @@ static const cli_option cli_fit_options_opts[] = {
     {"--bootstrap", NULL, CLI_VALUE},
     {"--seed", NULL, CLI_VALUE},
     {"--max-x", NULL, CLI_VALUE},
+    {"--max-n", NULL, CLI_VALUE},
     {"--margin", NULL, CLI_VALUE},
     {"--chance", NULL, CLI_VALUE},
     {"--where", NULL, CLI_VALUE | CLI_REPEAT},
@@ -97,10 +102,11 @@ static int parse_args(int argc, char **argv, fit_args *a)
     memset(a, 0, sizeof *a);
     a->level = 0.8;
     a->max_x = INFINITY;
+    a->max_n = INFINITY;
     a->chance = NAN;
     a->margin = 0.05;
     a->seed = 1;
-    a->loss = "ls";
+    a->loss = NULL; /* the law's recipe, else ls */
     a->starts = "grid";
     cli_args s;
     cli_args_init(&s, argc, argv, &cli_fit_options);
@@ -121,6 +127,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         else if (cli_opt(&s, "--bootstrap", &v)) rc = cli_parse_count("--bootstrap", v, 0, CLI_MAX_COUNT, &a->boot);
         else if (cli_opt(&s, "--seed", &v)) rc = cli_parse_u64("--seed", v, &a->seed);
         else if (cli_opt(&s, "--max-x", &v)) rc = cli_parse_double("--max-x", v, &a->max_x);
+        else if (cli_opt(&s, "--max-n", &v)) rc = cli_parse_double("--max-n", v, &a->max_n);
         else if (cli_opt(&s, "--margin", &v)) rc = cli_parse_double("--margin", v, &a->margin);
         else if (cli_opt(&s, "--chance", &v)) {
             a->chance_arg = v;
@@ -162,6 +169,15 @@ static int parse_args(int argc, char **argv, fit_args *a)
         if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0 && strcmp(dot, ".pdf") != 0))
             return cli_fail(SC_EXIT_USAGE, "--plot: the file name must end in .png, .svg or .pdf, got \"%s\"", a->plot);
     }
+    /* Without --loss a law of the recipe table is fitted as backtest and forecast fit it. */
+    a->recipe = NULL;
+    if (!a->loss) {
+        size_t nrec;
+        const sc_recipe *rec = sc_recipes(&nrec);
+        for (size_t k = 0; k < nrec && !a->recipe; k++)
+            if (rec[k].input != SC_RIN_LOSS && strcmp(rec[k].law->name, a->law) == 0) a->recipe = &rec[k];
+        a->loss = a->recipe && a->recipe->loss == SC_LOSS_HUBER ? "huber" : "ls";
+    }
     if (strcmp(a->loss, "ls") == 0) a->delta = 0;
     else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
     else if (strncmp(a->loss, "huber:", 6) == 0) {
@@ -185,7 +201,7 @@ typedef struct fit_data {
     size_t n, nx, nrows;
     double *x, *y;
     size_t *row;         /* table row of each point */
-    size_t nmissing, ndropped, nabove, nchance;
+    size_t nmissing, ndropped, nabove, nabove_n, nchance;
     int chance_on;
     double q0;
     char *xnames[4];
@@ -293,6 +309,14 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
     if (!d->x || !d->y || !d->row || (use_c && !d->compute) || !d->xabove || !d->yabove)
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     const double *ycol = sc_table_num(t, jy);
+    /* Holding out by size: the N column (--n, else "N"). */
+    const double *nvals = NULL;
+    if (isfinite(a->max_n)) {
+        size_t jn;
+        const char *nname = a->ncol ? a->ncol : "N";
+        if (sc_table_require_num(t, nname, &jn, &err) != SC_OK) return cli_report(&err);
+        nvals = sc_table_num(t, jn);
+    }
     for (size_t i = 0; i < nrows; i++) {
         double xi[4];
         int missing = isnan(ycol[i]);
@@ -343,6 +367,10 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
             }
         }
         double along = use_c ? cval : xi[0];
+        if (nvals && nvals[i] > a->max_n) {
+            d->nabove_n++;
+            continue;
+        }
         if (along > a->max_x) {
             d->xabove[d->nabove] = along;
             d->yabove[d->nabove] = yv;
@@ -437,6 +465,7 @@ static void print_table(FILE *f, const fit_args *a, const sc_law *law, const fit
     fprintf(f, "data        %s: %zu rows, %zu points used", a->data, d->nrows, d->n);
     if (d->nmissing) fprintf(f, ", %zu with missing values skipped", d->nmissing);
     if (d->nabove) fprintf(f, ", %zu above --max-x left out", d->nabove);
+    if (d->nabove_n) fprintf(f, ", %zu above --max-n left out", d->nabove_n);
     if (d->chance_on) fprintf(f, ", %zu at or below chance %g + %g left out", d->nchance, d->q0, a->margin);
     if (d->ndropped) fprintf(f, ", %zu largest y dropped", d->ndropped);
     fputc('\n', f);
@@ -515,6 +544,8 @@ static int print_json(FILE *f, const fit_args *a, const fit_data *d, const sc_fi
     doc.above_max_x = d->nabove;
     doc.dropped_top = d->ndropped;
     doc.row_index = d->row;
+    doc.held_out_by_n = isfinite(a->max_n);
+    doc.above_max_n = d->nabove_n;
     sc_error err;
     sc_error_clear(&err);
     return sc_fit_doc_write(&doc, f, &err) == SC_OK ? 0 : cli_report(&err);
@@ -729,6 +760,12 @@ int cmd_fit(int argc, char **argv)
     sc_fit_opts_init(&o);
     o.loss = a.delta > 0 ? SC_LOSS_HUBER : SC_LOSS_LS;
     if (a.delta > 0) o.huber_delta = a.delta;
+    if (a.recipe) {
+        /* The recipe's tolerances too (the Huber(1e-3) minimum needs tight tests). */
+        if (a.recipe->tol > 0) o.tol = a.recipe->tol;
+        if (a.recipe->max_iter) o.max_iter = a.recipe->max_iter;
+        if (a.recipe->huber_delta > 0 && a.recipe->loss == SC_LOSS_HUBER) o.huber_delta = a.recipe->huber_delta;
+    }
     o.seed = a.seed;
     o.threads = a.threads;
     double lo[16], hi[16];

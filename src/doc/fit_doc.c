@@ -90,6 +90,8 @@ static json_t *build(const sc_fit_doc *doc, int *ok)
     sc_json_set(d, "points", json_integer((json_int_t)fit->n), ok);
     sc_json_set(d, "skipped_missing", json_integer((json_int_t)doc->skipped_missing), ok);
     sc_json_set(d, "above_max_x", json_integer((json_int_t)doc->above_max_x), ok);
+    if (doc->held_out_by_n)
+        sc_json_set(d, "above_max_n", json_integer((json_int_t)doc->above_max_n), ok);
     sc_json_set(d, "dropped_top", json_integer((json_int_t)doc->dropped_top), ok);
     json_t *ri = json_array();
     for (size_t i = 0; i < fit->n; i++)

@@ -349,42 +349,18 @@ static double cell_predict(const sc_bt_bench *b, sc_bt_model m, const double *th
     return sc_chance_denormalise(exp(-exp(f)), b->chance);
 }
 
+/* The engine options of a model: its row of the recipe table (methods/recipe.c), which fit and
+ * forecast use too. */
 static void set_fit_opts(const sc_backtest_opts *o, sc_bt_model m, sc_fit_opts *fo, double *lo,
                          double *hi)
 {
-    sc_fit_opts_init(fo);
-    fo->seed = o->seed;
-    fo->threads = o->threads;
-    switch (m) {
-    case SC_BT_POWERLAW:
-    case SC_BT_TWOSTAGE_LINEAR:
-        fo->loss = SC_LOSS_LS;
-        break;
-    case SC_BT_TWOSTAGE_LOGISTIC:
-        fo->loss = SC_LOSS_LS;
-        fo->max_iter = 10000; /* as the paper's curve_fit(maxfev=10000) */
-        break;
-    case SC_BT_POWERLAW_QMAX:
-    case SC_BT_MULTITPR:
-        fo->loss = SC_LOSS_HUBER;
-        fo->huber_delta = 1e-3;
-        /* The Huber(1e-3) objective is nearly L1: its minimum needs tight tests to be reached
-         * (checked against scipy BFGS in tests/unit/test_law_fits.c). */
-        fo->tol = 1e-12;
-        fo->max_iter = 20000;
-        break;
-    case SC_BT_BNSL:
-        fo->loss = SC_LOSS_HUBER;
-        fo->huber_delta = 1e-3;
-        fo->tol = 1e-12;
-        fo->max_iter = 20000;
-        sc_bnsl_box(lo, hi);
-        fo->lo = lo;
-        fo->hi = hi;
-        fo->nrandom = o->bnsl_starts ? o->bnsl_starts : 100;
-        break;
-    case SC_BT_NMODELS: break;
+    const sc_recipe *r = sc_recipe_find(sc_bt_model_name(m));
+    if (!r) {
+        sc_fit_opts_init(fo);
+        return;
     }
+    sc_recipe_fit_opts(r, o->seed, o->threads, fo, lo, hi);
+    if (m == SC_BT_BNSL) fo->nrandom = o->bnsl_starts ? o->bnsl_starts : r->nrandom;
 }
 
 static sc_status fit_cell(const sc_backtest_opts *o, const sc_bt_bench *b, sc_bt_model m,

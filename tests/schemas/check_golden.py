@@ -43,7 +43,10 @@ def load_schemas():
 def candidates(doc, cmd):
     if isinstance(doc, dict) and isinstance(doc.get("format"), str):
         fmt = doc["format"]
-        return [fmt[len("scalecast-"):]] if fmt.startswith("scalecast-") else [fmt]
+        for prefix in ("scalecast-", "scalecast."):
+            if fmt.startswith(prefix):
+                return [fmt[len(prefix):]]
+        return [fmt]
     names = []
     for c in re.findall(r"\$SCALECAST\s+([a-z]+)", cmd):
         for n in SCHEMAS_BY_COMMAND.get(c, []):

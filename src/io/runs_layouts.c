@@ -5,6 +5,7 @@
  * run, and keeps its metric columns. */
 #include "core/internal.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -191,23 +192,64 @@ done:
 
 /* --------------------------------------------------------------------- OLMo ladder ---- */
 
-/* Non-embedding parameter counts of the ladder's configs (OLMo-ladder SOURCE.md). */
-static const struct {
-    const char *prefix;
-    double n;
-} olmo_sizes[] = {
-    {"190M-", 190354176.0},
-    {"370M-", 371262464.0},
-    {"760M-", 758220288.0},
-    {"1B-", 1279395840.0},
-};
-
-static double olmo_params(const char *file)
+/* The size label of a ladder file: the part of "<label>-<mult>xC[-rerun].csv" before the first
+ * '-', when the rest has the "<mult>xC" form; 0 when the file is not named like a ladder run. */
+static int olmo_label(const char *file, char *label, size_t size)
 {
-    for (size_t k = 0; k < sizeof olmo_sizes / sizeof olmo_sizes[0]; k++)
-        if (strncmp(file, olmo_sizes[k].prefix, strlen(olmo_sizes[k].prefix)) == 0)
-            return olmo_sizes[k].n;
-    return NAN;
+    const char *dash = strchr(file, '-');
+    if (!dash || dash == file || (size_t)(dash - file) >= size) return 0;
+    const char *x = strstr(dash, "xC");
+    if (!x || x == dash + 1) return 0;
+    for (const char *p = dash + 1; p < x; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == '.')) return 0;
+    snprintf(label, size, "%.*s", (int)(dash - file), file);
+    return 1;
+}
+
+/* Sizes stated in the folder's SOURCE.md in the form "<label> = 190,354,176" (label ending in M
+ * or B, optionally followed by a parenthesis), e.g. "190M = 190,354,176; 1B (labelled 1.3B) =
+ * 1,279,395,840". Returns how many were found (at most max). */
+static size_t olmo_source_sizes(const char *dir, sc_olmo_size *out, size_t max)
+{
+    size_t len = strlen(dir) + 16;
+    char *path = malloc(len);
+    if (!path) return 0;
+    snprintf(path, len, "%s/SOURCE.md", dir);
+    char *text = NULL;
+    size_t tlen = 0;
+    sc_status s = sc_read_file(path, &text, &tlen, NULL);
+    free(path);
+    if (s != SC_OK) return 0;
+    size_t n = 0;
+    for (char *p = text; (p = strstr(p, " = ")) != NULL && n < max; p += 3) {
+        /* The number after " = ": digits with thousands commas. */
+        const char *q = p + 3;
+        double v = 0.0;
+        int digits = 0;
+        for (; (*q >= '0' && *q <= '9') || (*q == ',' && q[1] >= '0' && q[1] <= '9'); q++)
+            if (*q != ',') {
+                v = v * 10.0 + (*q - '0');
+                digits++;
+            }
+        if (digits < 4) continue;
+        /* The label before it: skip a parenthesis, then the word. */
+        const char *e = p;
+        while (e > text && e[-1] == ' ') e--;
+        if (e > text && e[-1] == ')') {
+            while (e > text && e[-1] != '(') e--;
+            if (e > text) e--;
+            while (e > text && e[-1] == ' ') e--;
+        }
+        const char *b = e;
+        while (b > text && (isalnum((unsigned char)b[-1]) || b[-1] == '.')) b--;
+        if (e - b < 2 || (e[-1] != 'M' && e[-1] != 'B') || (size_t)(e - b) >= sizeof out->label)
+            continue;
+        snprintf(out[n].label, sizeof out[n].label, "%.*s", (int)(e - b), b);
+        out[n].N = v;
+        n++;
+    }
+    free(text);
+    return n;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -247,8 +289,31 @@ typedef struct olmo_file {
 sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out,
                             sc_runs_info *info, sc_error *err)
 {
+    return sc_runs_load_olmo_sized(dir, all_checkpoints, NULL, 0, 0, out, info, err);
+}
+
+static double size_of(const sc_olmo_size *sizes, size_t n, const char *label)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(sizes[k].label, label) == 0) return sizes[k].N;
+    return NAN;
+}
+
+sc_status sc_runs_load_olmo_sized(const char *dir, int all_checkpoints,
+                                  const sc_olmo_size *given, size_t ngiven, int skip_missing,
+                                  sc_table **out, sc_runs_info *info, sc_error *err)
+{
     if (dir == NULL || out == NULL) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no input");
     *out = NULL;
+    sc_olmo_size found[32];
+    const sc_olmo_size *sizes = given;
+    size_t nsizes = ngiven;
+    if (!given) {
+        nsizes = olmo_source_sizes(dir, found, sizeof found / sizeof found[0]);
+        sizes = found;
+    }
+    size_t nskipped = 0, nother = 0;
+    char first_skipped[256] = "";
     DIR *d = opendir(dir);
     if (!d) return sc_fail(err, SC_EIO, dir, 0, 0, "cannot open folder");
     char **names = NULL;
@@ -257,8 +322,22 @@ sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || isnan(olmo_params(e->d_name)))
+        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0) continue;
+        char label[32];
+        if (!olmo_label(e->d_name, label, sizeof label)) {
+            nother++; /* a CSV file not named like a ladder run: counted, not read */
             continue;
+        }
+        if (isnan(size_of(sizes, nsizes, label))) {
+            if (!skip_missing) {
+                s = sc_fail(err, SC_ENOCOL, dir, 0, 0,
+                            "%s: size %s is not in the sizes table%s", e->d_name, label,
+                            given ? "" : " (none given; SOURCE.md of the folder lists no such size)");
+                break;
+            }
+            if (nskipped++ == 0) snprintf(first_skipped, sizeof first_skipped, "%s", e->d_name);
+            continue;
+        }
         if (nnames == cap) {
             size_t nc = cap ? 2 * cap : 32;
             char **nn = realloc(names, nc * sizeof *nn);
@@ -278,7 +357,7 @@ sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out
     closedir(d);
     if (s == SC_OK && nnames == 0)
         s = sc_fail(err, SC_EEMPTY, dir, 0, 0,
-                    "no ladder files (<size>-<mult>xC.csv with size 190M, 370M, 760M or 1B)");
+                    "no ladder files (<size>-<mult>xC.csv with a size in the sizes table)");
     if (s != SC_OK) goto fail_names;
     qsort(names, nnames, sizeof *names, cmp_str);
 
@@ -341,7 +420,9 @@ sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out
             size_t k = b.n++;
             file_of[k] = f;
             b.src_row[k] = i;
-            b.N[k] = olmo_params(names[f]);
+            char label[32];
+            (void)olmo_label(names[f], label, sizeof label);
+            b.N[k] = size_of(sizes, nsizes, label);
             b.D[k] = tok[i];
             b.C[k] = gfl[i] * 1e9; /* cumulative training compute in GFLOPs */
             b.tpr[k] = tok[i] / b.N[k];
@@ -382,6 +463,9 @@ sc_status sc_runs_load_olmo(const char *dir, int all_checkpoints, sc_table **out
         memset(info, 0, sizeof *info);
         info->nruns = b.n;
         info->olmo = 1;
+        info->nskipped = nskipped;
+        info->nother = nother;
+        snprintf(info->first_skipped, sizeof info->first_skipped, "%s", first_skipped);
     }
     *out = res;
     res = NULL;
