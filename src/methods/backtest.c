@@ -363,6 +363,7 @@ static void set_fit_opts(const sc_backtest_opts *o, sc_bt_model m, sc_fit_opts *
     case SC_BT_TWOSTAGE_LOGISTIC:
         fo->loss = SC_LOSS_LS;
         fo->max_iter = 10000; /* as the paper's curve_fit(maxfev=10000) */
+        fo->screen = SC_SCREEN_ON;
         break;
     case SC_BT_POWERLAW_QMAX:
     case SC_BT_MULTITPR:
@@ -372,6 +373,7 @@ static void set_fit_opts(const sc_backtest_opts *o, sc_bt_model m, sc_fit_opts *
          * (checked against scipy BFGS in tests/unit/test_law_fits.c). */
         fo->tol = 1e-12;
         fo->max_iter = 20000;
+        fo->screen = SC_SCREEN_ON; /* every start screened, the best polished to tol */
         break;
     case SC_BT_BNSL:
         fo->loss = SC_LOSS_HUBER;
