@@ -36,12 +36,35 @@ Results go to standard output (a table, or JSON with `--json`: numbers print rou
 | 5 | out of memory or an internal error |
 
 Output files are written under a temporary name and renamed when complete: a failing command
-leaves no half-written file.
+leaves no half-written file. The temporary is created with exclusive creation under a random
+name (a link planted beside the output is never followed), and a replaced file keeps its
+permission bits.
 
-## scalecast
+Every command reads its options from one table: an option not in it is unknown, an option that
+takes a value and is given last without one is an error (`scalecast: error: --seed needs a
+value`, exit 2), a flag given a value (`--json=1`) is an error, and an option given twice is
+refused unless it may repeat (`fit --where`, `obs --metrics`, `--exclude-metric`,
+`--metric-scale`, `--drop-model`, `passuntil fit --predict`, the items of `report`).
+`scalecast --list-options` prints every table, one option a line:
+`COMMAND<TAB>NAME<TAB>ALIAS or -<TAB>value or flag<TAB>repeat or once`.
 
-```
 HEAD
+  echo "## Options shared by several commands"
+  echo
+  echo "Generated from the option tables (\`scalecast --list-options\`). A name shared by commands"
+  echo "does not yet always mean the same thing (\`--loss\` is the fit objective in fit but a loss"
+  echo "column in backtest; \`--c\` a column in fit but a list of constants in passuntil draw):"
+  echo "each command's section below is the reference. Bash completion from the same tables:"
+  echo "\`source tools/scalecast-completion.bash\`."
+  echo
+  echo "| option | takes | commands |"
+  echo "|---|---|---|"
+  "$sc" --list-options | awk -F'\t' '$2 != "--help" {
+      key = $2 (($3 != "-") ? ", " $3 : ""); kind[key] = $4 == "value" ? "a value" : "no value"
+      if (!(key SUBSEP $1 in seen)) { seen[key SUBSEP $1] = 1; n[key]++; cmds[key] = cmds[key] (n[key] > 1 ? ", " : "") $1 }
+      if ($5 == "repeat") rep[key] = 1
+    } END { for (k in n) if (n[k] > 1) printf "| `%s` | %s | %s |\n", k, kind[k], cmds[k] }' | sort
+  printf '\n## scalecast\n\n```\n'
   "$sc" --help
   echo '```'
   helps | while read -r c; do
