@@ -6,7 +6,7 @@
  * BNSL). Per benchmark and law: CPU time of the fit (minimum over the repeats), time per start,
  * loss, starts, starts carried to full convergence and how many of those reached the best
  * loss (within 1e-6 relative). Run from the project root.
- *   usage: bench_laws [REPEATS]           (default 3) */
+ *   usage: bench_laws [REPEATS [BENCHMARK]]   (default 3, all seven benchmarks) */
 #include "bench_util.h"
 #include "scalecast.h"
 
@@ -58,6 +58,7 @@ int main(int argc, char **argv)
     double tot[2] = {0, 0};
     size_t totst[2] = {0, 0}, totfull[2] = {0, 0}, totbest[2] = {0, 0};
     for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
+        if (argc > 2 && strcmp(argv[2], benches[b]) != 0) continue;
         const double *Q = sc_table_num(t, (size_t)sc_table_find(t, benches[b]));
         double q0 = 0.25;
         if (sc_chance_level(benches[b], &q0) != SC_OK) return 1;

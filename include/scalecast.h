@@ -255,7 +255,8 @@ void sc_law_predict(const sc_law *law, const double *theta, const double *x, siz
  * ------------------------------------------------------------------------------------------ */
 typedef enum sc_loss {
     SC_LOSS_LS = 0,   /* sum of squared residuals: Levenberg-Marquardt (gsl_multifit_nlinear) */
-    SC_LOSS_HUBER = 1 /* sum of Huber(delta) of residuals: BFGS (gsl_multimin) */
+    SC_LOSS_HUBER = 1 /* sum of Huber(delta) of residuals: damped Newton with the law's second
+                         derivatives (hess), BFGS (gsl_multimin) for a law without them */
 } sc_loss;
 
 typedef struct sc_fit_opts {
