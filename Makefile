@@ -6,7 +6,7 @@ DEMO_OUT   ?= demo-out
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build build-asan demo test test-fast test-asan test-fuzz bench clean
+.PHONY: all setup build build-asan demo install test test-fast test-asan test-fuzz test-python bench clean
 
 all: build
 
@@ -20,6 +20,12 @@ build: setup
 build-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSC_WERROR=ON -DSC_SANITIZE=ON -DSC_BROWSER_TEST=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Installs the libraries, the tool, the header, the man page, the pkg-config file and the CMake
+# package under PREFIX (DESTDIR is honoured as usual).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The main job on the shipped data: fits, figures and a report in $(DEMO_OUT)/.
 demo: build
@@ -38,6 +44,10 @@ test-asan: build-asan
 
 test-fuzz: setup
 	@bash tests/fuzz/smoke.sh $(FUZZ_SECONDS)
+
+# The Python package's tests alone (also part of test-fast: ctest runs them as python/pytest).
+test-python: build
+	@cd $(BUILD) && ctest --output-on-failure -L python
 
 bench: build
 	@bash bench/run.sh $(BUILD)

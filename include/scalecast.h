@@ -1338,6 +1338,271 @@ SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *in
 /* end of section */
 
 /* ==========================================================================================
+ * Section: observational scaling laws: model selection and check statistics
+ * (src/methods/obs_select.c, src/methods/obs_check.c)
+ * ========================================================================================== */
+
+/* RMSE over the metrics of result row i's reconstruction from PC-1 alone (mean + s1 * c1), the
+ * pre-registered check of Ruan et al. 2024 on the models released later. */
+double sc_obs_rank1_rmse(const sc_obs_result *res, size_t i);
+/* Its mean over the training rows (test = 0) or the test rows (test = 1); NaN when none. */
+double sc_obs_mean_rank1_rmse(const sc_obs_result *res, int test);
+/* The range of PC-1 scores of the training rows. */
+void sc_obs_pc1_range(const sc_obs_result *res, double *lo, double *hi);
+
+/* The gain of target a over target g (e.g. post-trained over base accuracy) predicted by two
+ * links fitted on the same models (rows of a and g the same): MSE of the predicted gain
+ * pred_a - pred_g against the observed ya - yg on the training and test rows, and of the
+ * constant baseline (the mean training gain) on the test rows. ya and yg are the data arrays
+ * the results index (sc_obs_data.y). */
+typedef struct sc_obs_gain_stats {
+    size_t ntrain, ntest;
+    double mse_train, mse_test, const_mse_test;
+} sc_obs_gain_stats;
+void sc_obs_gain(const sc_obs_result *a, const double *ya, const sc_obs_result *g,
+                 const double *yg, sc_obs_gain_stats *out);
+
+/* --- Which models (src/methods/obs_select.c) --- */
+typedef struct sc_obs_model_set {
+    const char *model_col, *family_col;
+    int all_models;            /* every row; else the 21 default families without the later models */
+    int add_later;             /* also the models released later (for a split on them) */
+    const char *const *drop;   /* models left out by name */
+    size_t ndrop;
+} sc_obs_model_set;
+/* keep (and later, when not NULL) receive one flag per row of t. Errors: SC_ENOCOL (no model
+ * column; no family column for the default set), SC_EUNKNOWN (a model to leave out that is not
+ * in the data), SC_EEMPTY (no row kept). */
+SC_NODISCARD sc_status sc_obs_select_models(const sc_table *t, const sc_obs_model_set *set,
+                                            unsigned char *keep, unsigned char *later,
+                                            size_t *nkept, sc_error *err);
+
+/* The [0, 1] check of cols' metrics (after metric_scales) and target (after target_scale and
+ * target_chance) on the rows of the source tables whose model is kept in the joined table, so
+ * that an error names the file, line and column of the value. SC_EDOMAIN there, with issue
+ * saying which column, the value and the scale (10 or 100) that would bring it into range. */
+typedef struct sc_obs_domain_issue {
+    int is_target;
+    const char *column; /* borrowed from cols */
+    double value, scale_hint;
+} sc_obs_domain_issue;
+SC_NODISCARD sc_status sc_obs_check_domain(const sc_table *const *tables, size_t ntables,
+                                           const sc_table *joined, const unsigned char *keep,
+                                           const sc_obs_columns *cols,
+                                           sc_obs_domain_issue *issue, sc_error *err);
+
+/* end of section */
+
+/* ==========================================================================================
+ * Section: the metric chain: logs of a family, aggregate chains (src/methods/chain_logs.c,
+ * src/methods/chain_agg.c)
+ * ========================================================================================== */
+
+/* The aggregate chain of a result: sc_chain_aggregate of the per-model means (model_mean)
+ * against log10c (the models' log10 compute, in the result's order: by compute), with every
+ * metric's sign. r receives SC_CHAIN_NMETRICS x SC_CORR_NKINDS values. */
+SC_NODISCARD sc_status sc_chain_result_aggregate(const sc_chain_result *res,
+                                                 const double *log10c, double *r);
+
+/* --- A family's sample logs against a table of models (src/methods/chain_logs.c) ---
+ * The models table (CSV) has a text column "model" (the id the harness logs), optional
+ * "revision" and "family" (missing: "all"), and either "parameters" and "tokens" (compute
+ * C = 6 N D) or "flops". */
+typedef struct sc_chain_models {
+    sc_table *t;
+    size_t n;
+    const char **id, **rev, **family; /* borrowed from t; rev entries may be NULL */
+    double *log10c;                   /* n: log10 C, NaN when not a positive number */
+} sc_chain_models;
+/* Errors: those of sc_csv_read and sc_table_require(_num), SC_ETYPE (model ids not text),
+ * SC_EEMPTY (an empty model id, at its line). */
+SC_NODISCARD sc_status sc_chain_models_read(const char *path, sc_chain_models **out,
+                                            sc_error *err);
+void sc_chain_models_free(sc_chain_models *m);
+
+typedef struct sc_chain_logs_opts {
+    const char *family, *task; /* only this family / task (NULL: all) */
+    const char *filter;        /* the log filter (NULL: the first of the first file) */
+    sc_lmeval_opts lmeval;
+    int threads;
+} sc_chain_logs_opts;
+/* One (family, task): its models in order of compute (rows of the models table, their log10 C
+ * and ids) and the chain computed on their logs. */
+typedef struct sc_chain_group {
+    char *family, *task;
+    size_t nmodels;
+    size_t *model;
+    double *log10c;
+    const char **id;
+    sc_chain_set *set;
+    sc_chain_result *res;
+} sc_chain_group;
+typedef struct sc_chain_groups {
+    size_t n;
+    sc_chain_group *group;
+} sc_chain_groups;
+/* Matches every log to its model and task (sc_lmeval_samples_match), groups them by (family,
+ * task) in order of first appearance, and runs each group (opts may be NULL). Errors: those of
+ * matching (SC_ENOCOL: no model matches), reading and sc_chain_set_run (SC_ETOOFEW "family F,
+ * task T: ..."), SC_EDUP (two logs of one task for a model), SC_EDOMAIN (a model without a
+ * positive compute), SC_EEMPTY (no group left by the family and task asked for). */
+SC_NODISCARD sc_status sc_chain_run_logs(const sc_chain_models *m, const char *const *logs,
+                                         size_t nlogs, const sc_chain_logs_opts *opts,
+                                         sc_chain_groups **out, sc_error *err);
+void sc_chain_groups_free(sc_chain_groups *g);
+
+/* The aggregate chain on published per-run metrics (Schaeffer et al. 2024, when no per-sample
+ * logs exist): for each task, the correlation of each stage of the chain (a column template
+ * with {task}, e.g. "eval/downstream_bpb/{task}_rc_5shot_bpb") with log10 C across the rows of
+ * the files (runs or checkpoints). Stages: "tmpl[:-1],tmpl,..." (":-1" for lower-is-better).
+ * Compute: the column x times xscale, else flops, else 6 params tokens, else 6 tokens^2 / tpr.
+ * Tasks are the names that fill every stage template with a numeric column of the first file. */
+#define SC_CHAIN_AGG_MAX_STAGES 8
+typedef enum sc_chain_agg_mode {
+    SC_CHAIN_AGG_ALL = 0,   /* every row of every file */
+    SC_CHAIN_AGG_LAST = 1,  /* the last row (with compute) of each file: final checkpoints */
+    SC_CHAIN_AGG_WITHIN = 2 /* within each file, correlations averaged over the files */
+} sc_chain_agg_mode;
+typedef struct sc_chain_agg_opts {
+    const char *x;       /* compute column, or NULL */
+    double xscale;       /* multiplies x (1e9 for GFLOPs); default 1 */
+    const char *stages;  /* stage templates */
+    int long_format;     /* pivot (benchmark, metric_type, score) rows first */
+    sc_chain_agg_mode mode;
+} sc_chain_agg_opts;
+void sc_chain_agg_opts_init(sc_chain_agg_opts *o);
+/* Fills x, xscale, stages and long_format for "olmo" (the OLMo ladder) or "apple" (the
+ * Krajewski et al. long file); SC_EUNKNOWN otherwise. */
+SC_NODISCARD sc_status sc_chain_agg_preset(const char *name, sc_chain_agg_opts *o);
+
+typedef struct sc_chain_agg {
+    sc_chain_agg_mode mode;
+    size_t nstages;
+    char stage[SC_CHAIN_AGG_MAX_STAGES][256]; /* templates */
+    int sign[SC_CHAIN_AGG_MAX_STAGES];
+    char label[SC_CHAIN_AGG_MAX_STAGES][64];  /* short names ("bpb", "acc_norm") */
+    size_t ntasks;
+    char **task;      /* ntasks names */
+    size_t *n;        /* ntasks: points correlated (files for SC_CHAIN_AGG_WITHIN) */
+    double *r;        /* ntasks x nstages x SC_CORR_NKINDS correlations (NaN: undefined) */
+    double mean[SC_CHAIN_AGG_MAX_STAGES][SC_CORR_NKINDS]; /* over the tasks, per stage */
+} sc_chain_agg;
+/* Errors: SC_EINVAL (no files, no or malformed stages, xscale <= 0), SC_EIO/SC_EPARSE (files),
+ * SC_ENOCOL (no compute, no task with every stage, a stage column missing in a later file). */
+SC_NODISCARD sc_status sc_chain_agg_run(const char *const *files, size_t nfiles,
+                                        const sc_chain_agg_opts *o, sc_chain_agg **out,
+                                        sc_error *err);
+void sc_chain_agg_free(sc_chain_agg *a);
+/* The column of a stage for a task ("eval/downstream_bpb/arc_easy_rc_5shot_bpb"). */
+void sc_chain_agg_column(const sc_chain_agg *a, size_t task, size_t stage, char *out,
+                         size_t size);
+
+/* end of section */
+
+/* ==========================================================================================
+ * Section: result documents (JSON, written with jansson; schemas in docs/schemas/)
+ * Every document is one compact JSON object that starts with "format" (its name) and
+ * "version" (an integer, raised when a field changes meaning or goes away; new fields may be
+ * added within a version). Numbers round-trip; NaN is written as null and +-infinity as
+ * +-1.7976931348623157e308. Strings returned by the *_string functions are freed with sc_free.
+ * ========================================================================================== */
+
+void sc_free(void *p);
+
+/* --- The fit document ("scalecast-fit", version 1) ---------------------------------------- */
+#define SC_FIT_DOC_FORMAT "scalecast-fit"
+#define SC_FIT_DOC_VERSION 1
+#define SC_FIT_DOC_MAXP 16 /* the most parameters a law of a fit document may have */
+
+/* A fit and where its points came from. Everything but fit is optional (sc_fit_doc_init sets
+ * the defaults: no bootstrap, chance NaN = not chance-normalised, rows = points, counts 0,
+ * row_index NULL = 0..n-1, x_columns NULL = the law's covariate names). Borrowed pointers. */
+typedef struct sc_fit_doc {
+    const sc_fit *fit;
+    const sc_boot *boot;            /* bootstrap of the fit, or NULL */
+    uint64_t seed;                  /* the bootstrap's seed */
+    double level;                   /* level of the bootstrap intervals (e.g. 0.8) */
+    const char *file;               /* the data file ("" or NULL: none) */
+    const char *const *x_columns;   /* law->nx column names */
+    const char *y_column;
+    double chance;                  /* the chance level Q0 of a chance-normalised fit, or NaN */
+    size_t rows;                    /* rows of the data considered */
+    size_t at_chance_left_out, skipped_missing, above_max_x, dropped_top;
+    const size_t *row_index;        /* fit->n row numbers (0-based) of the points, or NULL */
+} sc_fit_doc;
+void sc_fit_doc_init(sc_fit_doc *doc, const sc_fit *fit);
+/* Writes the document and a newline to f (SC_EIO when the write fails). */
+SC_NODISCARD sc_status sc_fit_doc_write(const sc_fit_doc *doc, FILE *f, sc_error *err);
+/* The document as a new string (no newline); free with sc_free. */
+SC_NODISCARD sc_status sc_fit_doc_string(const sc_fit_doc *doc, char **out, sc_error *err);
+
+/* A fit read back from its document: the law, its parameters in fit space and the chance level
+ * the data were normalised with (NaN when none). Documents without "format" and "version"
+ * (written before they existed) are read as version 1. Errors: SC_EIO (unreadable), SC_EPARSE
+ * (not JSON: line and column of the problem; another format; a newer version), SC_EUNKNOWN (a
+ * law this library does not know), SC_ETYPE (a parameter missing), SC_EDOMAIN (a bad chance). */
+typedef struct sc_saved_fit {
+    int version;
+    const sc_law *law;
+    double theta[SC_FIT_DOC_MAXP];
+    double chance;
+} sc_saved_fit;
+SC_NODISCARD sc_status sc_saved_fit_read(const char *path, sc_saved_fit *out, sc_error *err);
+SC_NODISCARD sc_status sc_saved_fit_read_mem(const char *buf, size_t len, const char *name,
+                                             sc_saved_fit *out, sc_error *err);
+/* Predicted y at m points x (m x law->nx): the observation scale of the fit, and for a law in
+ * log(-log Q') space with a chance level, accuracy Q = Q0 + (1 - Q0) Q'. */
+void sc_saved_fit_predict(const sc_saved_fit *s, const double *x, size_t m, double *y);
+
+/* --- The registered laws (an array, as `scalecast laws --json`) ------------------------- */
+/* "y", "log y" or "log(-log y)": the space a law's residuals are measured in. */
+const char *sc_space_name(sc_space s);
+SC_NODISCARD sc_status sc_laws_doc_write(FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_laws_doc_string(char **out, sc_error *err);
+
+/* --- The observational document ("scalecast-obs", version 1) ---------------------------- */
+#define SC_OBS_DOC_FORMAT "scalecast-obs"
+#define SC_OBS_DOC_VERSION 1
+
+/* A run of sc_obs_run and what it was run on (borrowed pointers). later_split: the test rows
+ * are the models released later (adds each row's rank-1 RMSE); gain_*: a second target's run
+ * on the same models (adds the gain statistics of sc_obs_gain), or NULL. */
+typedef struct sc_obs_doc {
+    const sc_obs_result *result;
+    const sc_obs_data *data;
+    const sc_obs_opts *opts;
+    const char *target;             /* the target's name (with a link) */
+    int later_split;
+    const sc_obs_result *gain_result;
+    const sc_obs_data *gain_data;
+    const char *gain_over;
+} sc_obs_doc;
+SC_NODISCARD sc_status sc_obs_doc_write(const sc_obs_doc *doc, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_obs_doc_string(const sc_obs_doc *doc, char **out, sc_error *err);
+
+/* --- The metric-chain document ("scalecast-chain", version 1) ---------------------------
+ * Built group by group ((family, task) each), then written. */
+#define SC_CHAIN_DOC_FORMAT "scalecast-chain"
+#define SC_CHAIN_DOC_VERSION 1
+typedef struct sc_chain_doc sc_chain_doc;
+SC_NODISCARD sc_status sc_chain_doc_new(sc_chain_doc **out);
+void sc_chain_doc_free(sc_chain_doc *doc);
+/* Adds a group: res with its models' names and log10 compute, both in the result's order (by
+ * compute). filter is the log filter read (sc_chain_set_filter). */
+SC_NODISCARD sc_status sc_chain_doc_add(sc_chain_doc *doc, const char *family, const char *task,
+                                        const char *filter, const sc_chain_result *res,
+                                        const char *const *models, const double *log10c,
+                                        sc_error *err);
+SC_NODISCARD sc_status sc_chain_doc_write(const sc_chain_doc *doc, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_chain_doc_string(const sc_chain_doc *doc, char **out, sc_error *err);
+
+/* --- The aggregate-chain document ("scalecast-chain-aggregate", version 1) -------------- */
+#define SC_CHAIN_AGG_DOC_FORMAT "scalecast-chain-aggregate"
+#define SC_CHAIN_AGG_DOC_VERSION 1
+SC_NODISCARD sc_status sc_chain_agg_doc_write(const sc_chain_agg *a, FILE *f, sc_error *err);
+SC_NODISCARD sc_status sc_chain_agg_doc_string(const sc_chain_agg *a, char **out, sc_error *err);
+
+/* ==========================================================================================
  * Section: Fixed sampling budgets (per-problem counts n, c)
  *
  * Most repeated-sampling data is a fixed budget per problem: n samples, c correct. These

@@ -87,9 +87,9 @@ B=data/obsscaling/base_llm_benchmark_eval.csv
 E=data/obsscaling/base_llm_emergent_capability_eval.csv
 L=data/obsscaling/base_llm_leaderboard_v2_eval.csv
 step "observational scaling: emergent BIG-bench task and Leaderboard v2 GPQA"
-run "$sc" obs "$B" "$E" --target word_unscrambling_2_exact_match --out "$out/obs-unscramble" \
+run "$sc" obs "$B" "$E" --y word_unscrambling_2_exact_match --out "$out/obs-unscramble" \
       > "$out/obs-unscramble.txt"
-run "$sc" obs "$B" "$L" --target leaderboard_gpqa --cutoff 168 --out "$out/obs-gpqa" \
+run "$sc" obs "$B" "$L" --y leaderboard_gpqa --cutoff 168 --out "$out/obs-gpqa" \
       > "$out/obs-gpqa.txt"
 report+=(--heading "Observational scaling laws (Ruan et al. 2024)"
          --text "77 public base models of 21 families; the 8 standard benchmarks imputed (rank-1 PCA) and reduced to 3 principal capability components on the models trained with at most 84e21 FLOPs; the target is a sigmoid of the components, compared with the same link on log FLOPs and log N."

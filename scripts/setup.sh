@@ -5,6 +5,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libjansson-dev libplplot-dev plplot-driver-cairo
       libcmocka-dev fonts-dejavu-core python3 chromium)
+# The Python package (python/) and the JSON Schema check of the golden cases' output: Debian's
+# modules (no package index needed).
+pkgs+=(python3-numpy python3-cffi python3-pytest python3-jsonschema)
 # The browser test drives chromium from node (playwright-core); Debian's nodejs and npm unless
 # a node with npm is already there.
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
@@ -20,8 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=
   [ "$(id -u)" -ne 0 ] && SUDO=sudo
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Another apt run (a second build at the same time) may hold the lock: wait for it.
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 # playwright-core as locked in package-lock.json, only when node_modules lacks that version.
 cd "$(dirname "$0")/.."

@@ -62,8 +62,6 @@ static const char chain_help[] =
 
 typedef struct chain_file {
     char *path;
-    size_t model; /* row of the models table */
-    char task[256];
 } chain_file;
 
 typedef struct chain_files {
@@ -127,157 +125,26 @@ static int collect(chain_files *l, const char *path, int depth, const char *ext)
 }
 
 /* The models table: ids, revisions, families, log10 C. */
-typedef struct chain_models {
-    sc_table *t;
-    size_t n;
-    const char **id, **rev, **family;
-    double *log10c;
-} chain_models;
-
-static int read_models(const char *path, chain_models *m)
-{
-    sc_error err;
-    sc_error_clear(&err);
-    memset(m, 0, sizeof *m);
-    if (sc_csv_read(path, NULL, &m->t, &err) != SC_OK) return cli_report(&err);
-    size_t n = sc_table_nrows(m->t), jm, jr = 0, jf = 0;
-    if (sc_table_require(m->t, "model", &jm, &err) != SC_OK) return cli_report(&err);
-    if (sc_table_coltype(m->t, jm) != SC_COL_TEXT)
-        return cli_fail(SC_EXIT_DATA, "%s: column \"model\" must hold model ids (text)", path);
-    long r = sc_table_find(m->t, "revision"), f = sc_table_find(m->t, "family");
-    jr = r >= 0 ? (size_t)r : 0;
-    jf = f >= 0 ? (size_t)f : 0;
-    m->n = n;
-    m->id = calloc(n ? n : 1, sizeof *m->id);
-    m->rev = calloc(n ? n : 1, sizeof *m->rev);
-    m->family = calloc(n ? n : 1, sizeof *m->family);
-    m->log10c = calloc(n ? n : 1, sizeof *m->log10c);
-    if (!m->id || !m->rev || !m->family || !m->log10c)
-        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    const double *flops = NULL, *np = NULL, *nd = NULL;
-    size_t jn, jd, jc;
-    if (sc_table_find(m->t, "parameters") >= 0 || sc_table_find(m->t, "flops") < 0) {
-        if (sc_table_require_num(m->t, "parameters", &jn, &err) != SC_OK ||
-            sc_table_require_num(m->t, "tokens", &jd, &err) != SC_OK)
-            return cli_report(&err);
-        np = sc_table_num(m->t, jn);
-        nd = sc_table_num(m->t, jd);
-    } else {
-        if (sc_table_require_num(m->t, "flops", &jc, &err) != SC_OK) return cli_report(&err);
-        flops = sc_table_num(m->t, jc);
-    }
-    for (size_t i = 0; i < n; i++) {
-        m->id[i] = sc_table_text(m->t, jm, i);
-        if (!m->id[i]) return cli_fail(SC_EXIT_DATA, "%s:%zu: empty model id", path, i + 2);
-        m->rev[i] = (r >= 0 && sc_table_coltype(m->t, jr) == SC_COL_TEXT)
-                        ? sc_table_text(m->t, jr, i) : NULL;
-        m->family[i] = (f >= 0 && sc_table_coltype(m->t, jf) == SC_COL_TEXT)
-                           ? sc_table_text(m->t, jf, i) : NULL;
-        if (!m->family[i]) m->family[i] = "all";
-        /* Compute of a dense transformer: C = 6 N D (Kaplan et al. 2020). */
-        double c = flops ? flops[i] : 6.0 * np[i] * nd[i];
-        m->log10c[i] = (c > 0 && isfinite(c)) ? log10(c) : NAN;
-    }
-    return 0;
-}
-
-static void free_models(chain_models *m)
-{
-    sc_table_free(m->t);
-    free(m->id);
-    free(m->rev);
-    free(m->family);
-    free(m->log10c);
-}
-
-static void print_summary_json(FILE *o, const sc_corr_summary *s)
-{
-    fprintf(o, "{\"n\": %zu, \"nan\": %zu, \"share_nan\": ", s->n, s->nnan);
-    cli_json_number(o, s->share_nan);
-    const char *names[] = {"mean", "median", "std", "auc_ccdf", "wasserstein1", "energy", "ks"};
-    const double vals[] = {s->mean, s->median, s->std, s->auc_ccdf, s->wasserstein1, s->energy,
-                           s->ks};
-    for (int k = 0; k < 7; k++) {
-        fprintf(o, ", \"%s\": ", names[k]);
-        cli_json_number(o, vals[k]);
-    }
-    fputc('}', o);
-}
-
 static const char *const trend_names[3] = {"rises", "flat", "falls"};
 
-static void print_group(FILE *o, int json, int first, const char *family, const char *task,
-                        const sc_chain_set *set, const sc_chain_result *res,
-                        const chain_models *mods, const size_t *rows)
+/* One group: into the JSON document (doc != NULL) or as a table. */
+static int print_group(FILE *o, sc_chain_doc *doc, int first, const sc_chain_group *G)
 {
     const size_t NM = SC_CHAIN_NMETRICS;
+    const char *family = G->family, *task = G->task;
+    const sc_chain_set *set = G->set;
+    const sc_chain_result *res = G->res;
+    if (doc) {
+        sc_error err;
+        sc_error_clear(&err);
+        return sc_chain_doc_add(doc, family, task, sc_chain_set_filter(set), res, G->id, G->log10c,
+                                &err) == SC_OK ? 0 : cli_report(&err);
+    }
     /* The aggregate chain: correlation of per-model means with compute. */
     double agg[SC_CHAIN_NMETRICS * SC_CORR_NKINDS];
-    double *lc = malloc(res->nmodels * sizeof *lc);
+    int agg_ok = sc_chain_result_aggregate(res, G->log10c, agg) == SC_OK;
     int sign[SC_CHAIN_NMETRICS];
     for (size_t q = 0; q < NM; q++) sign[q] = sc_chain_metric_sign((sc_chain_metric)q);
-    int agg_ok = 0;
-    if (lc) {
-        for (size_t k = 0; k < res->nmodels; k++) lc[k] = mods->log10c[rows[k]];
-        agg_ok = sc_chain_aggregate(lc, res->model_mean, res->nmodels, NM, sign, agg) == SC_OK;
-    }
-    free(lc);
-    if (json) {
-        fprintf(o, "%s\n    {\"family\": ", first ? "" : ",");
-        cli_json_string(o, family);
-        fputs(", \"task\": ", o);
-        cli_json_string(o, task);
-        fputs(", \"filter\": ", o);
-        cli_json_string(o, sc_chain_set_filter(set));
-        fprintf(o, ", \"models\": %zu, \"samples\": %zu,\n     \"metrics\": [", res->nmodels,
-                res->nsamples);
-        for (size_t q = 0; q < NM; q++) {
-            fprintf(o, "%s\n      {\"metric\": \"%s\", \"sign\": %d", q ? "," : "",
-                    sc_chain_metric_name((sc_chain_metric)q), sign[q]);
-            for (int c = 0; c < SC_CORR_NKINDS; c++) {
-                fprintf(o, ", \"%s\": ", sc_corr_name((sc_corr_kind)c));
-                print_summary_json(o, &res->summary[q][c]);
-            }
-            fputs(", \"aggregate\": {", o);
-            for (int c = 0; c < SC_CORR_NKINDS; c++) {
-                fprintf(o, "%s\"%s\": ", c ? ", " : "", sc_corr_name((sc_corr_kind)c));
-                cli_json_number(o, agg_ok ? agg[q * SC_CORR_NKINDS + (size_t)c] : NAN);
-            }
-            fputs("}}", o);
-        }
-        fputs("],\n     \"trend_vocab\": [", o);
-        for (int a = 0; a < 3; a++) {
-            fprintf(o, "%s[", a ? ", " : "");
-            for (int b = 0; b < 3; b++) {
-                if (b) fputs(", ", o);
-                cli_json_number(o, res->trend_vocab[a][b]);
-            }
-            fputc(']', o);
-        }
-        fputs("],\n     \"trend_choices\": [", o);
-        for (int a = 0; a < 3; a++) {
-            fprintf(o, "%s[", a ? ", " : "");
-            for (int b = 0; b < 3; b++) {
-                if (b) fputs(", ", o);
-                cli_json_number(o, res->trend_choices[a][b]);
-            }
-            fputc(']', o);
-        }
-        fputs("],\n     \"model_means\": [", o);
-        for (size_t k = 0; k < res->nmodels; k++) {
-            fprintf(o, "%s\n      {\"model\": ", k ? "," : "");
-            cli_json_string(o, mods->id[rows[k]]);
-            fputs(", \"log10_flops\": ", o);
-            cli_json_number(o, mods->log10c[rows[k]]);
-            for (size_t q = 0; q < NM; q++) {
-                fprintf(o, ", \"%s\": ", sc_chain_metric_name((sc_chain_metric)q));
-                cli_json_number(o, res->model_mean[k * NM + q]);
-            }
-            fputc('}', o);
-        }
-        fputs("]}", o);
-        return;
-    }
     fprintf(o, "%sfamily %s, task %s, filter %s: %zu models, %zu samples\n", first ? "" : "\n",
             family, task, sc_chain_set_filter(set), res->nmodels, res->nsamples);
     fprintf(o, "per-sample correlation with log10 C (sign * metric; +1 ideal)\n");
@@ -303,6 +170,7 @@ static void print_group(FILE *o, int json, int first, const char *family, const 
                 res->trend_vocab[a][0], res->trend_vocab[a][1], res->trend_vocab[a][2],
                 res->trend_choices[a][0], res->trend_choices[a][1], res->trend_choices[a][2]);
     fprintf(o, "(v: p_vocab, c: p_choices)\n");
+    return 0;
 }
 
 static int write_per_sample(FILE *f, const char *family, const char *task,
@@ -451,29 +319,24 @@ int cmd_chain(int argc, char **argv)
         rc = collect(&files, positional[k], 0, aggregate ? ".csv" : ".jsonl");
     if (rc) goto done;
     if (aggregate) {
-        agg_opts ao = {NULL, 0, xcol, 1.0, metrics, long_format, last, within, json};
-        if (preset && strcmp(preset, "olmo") == 0) {
-            if (!xcol) ao.x = "throughput/total_training_Gflops";
-            if (!xscale_s) ao.xscale = 1e9;
-            if (!metrics)
-                ao.metrics = "eval/downstream_bpb/{task}_rc_5shot_bpb:-1,"
-                             "eval/downstream_soft_log/{task}_rc_5shot_soft_log,"
-                             "eval/downstream_soft/{task}_rc_5shot_soft,"
-                             "eval/downstream/{task}_rc_5shot_len_norm";
-        } else if (preset && strcmp(preset, "apple") == 0) {
-            ao.long_format = 1;
-            if (!metrics)
-                ao.metrics = "{task}:loglikelihood,{task}:brier:-1,{task}:acc_norm,{task}:acc";
-        } else if (preset) {
+        sc_chain_agg_opts ao;
+        sc_chain_agg_opts_init(&ao);
+        ao.long_format = long_format;
+        ao.mode = last ? SC_CHAIN_AGG_LAST : within ? SC_CHAIN_AGG_WITHIN : SC_CHAIN_AGG_ALL;
+        if (preset && sc_chain_agg_preset(preset, &ao) != SC_OK) {
             rc = cli_fail(SC_EXIT_USAGE, "--preset: unknown \"%s\" (known: olmo, apple)", preset);
             goto done;
         }
+        /* Options given explicitly override the preset's. */
+        if (xcol) ao.x = xcol;
+        if (metrics) ao.stages = metrics;
+        if (long_format) ao.long_format = 1;
         if (xscale_s && (rc = cli_parse_double("--x-scale", xscale_s, &ao.xscale))) goto done;
         if (xscale_s && !(ao.xscale > 0 && isfinite(ao.xscale))) {
             rc = cli_fail(SC_EXIT_USAGE, "--x-scale: expected a number > 0, got \"%s\"", xscale_s);
             goto done;
         }
-        if (!ao.metrics) {
+        if (!ao.stages) {
             rc = cli_fail(SC_EXIT_USAGE, "chain --aggregate: give --preset or --metrics");
             goto done;
         }
@@ -492,9 +355,7 @@ int cmd_chain(int argc, char **argv)
             goto done;
         }
         for (size_t k = 0; k < files.n; k++) paths[k] = files.f[k].path;
-        ao.files = paths;
-        ao.nfiles = files.n;
-        rc = chain_aggregate(&ao);
+        rc = chain_aggregate((const char *const *)paths, files.n, &ao, json);
         free(paths);
         goto done;
     }
@@ -515,38 +376,36 @@ int cmd_chain(int argc, char **argv)
     }
     qsort(files.f, files.n, sizeof *files.f, cmp_path);
 
-    chain_models mods;
-    if ((rc = read_models(models_path, &mods))) {
-        free_models(&mods);
-        goto done;
-    }
     sc_error err;
     sc_error_clear(&err);
-    for (size_t k = 0; k < files.n; k++) {
-        if (sc_lmeval_samples_match(files.f[k].path, mods.id, mods.rev, mods.n,
-                                    &files.f[k].model, files.f[k].task, sizeof files.f[k].task,
-                                    &err) != SC_OK) {
-            if (err.code == SC_ENOCOL) {
-                char msg[1100];
-                sc_error_format(&err, msg, sizeof msg);
-                rc = cli_fail(SC_EXIT_DATA, "%s (models table: %s)", msg, models_path);
-            } else {
-                rc = cli_report(&err);
-            }
-            break;
+    sc_chain_models *mods = NULL;
+    if (sc_chain_models_read(models_path, &mods, &err) != SC_OK) {
+        rc = cli_report(&err);
+        goto done;
+    }
+    const char **paths = calloc(files.n, sizeof *paths);
+    sc_chain_groups *groups = NULL;
+    if (!paths) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    for (size_t k = 0; !rc && k < files.n; k++) paths[k] = files.f[k].path;
+    sc_chain_logs_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.family = family;
+    lo.task = task;
+    lo.filter = filter;
+    lo.lmeval.delimiter = delim;
+    lo.threads = (int)threads;
+    if (!rc && sc_chain_run_logs(mods, paths, files.n, &lo, &groups, &err) != SC_OK) {
+        if (err.code == SC_ENOCOL) {
+            char msg[1100];
+            sc_error_format(&err, msg, sizeof msg);
+            rc = cli_fail(SC_EXIT_DATA, "%s (models table: %s)", msg, models_path);
+        } else {
+            rc = cli_report(&err);
         }
     }
-    /* Groups: (family, task) in order of first appearance. */
-    unsigned char *done_flag = calloc(files.n ? files.n : 1, 1);
-    size_t *members = calloc(files.n ? files.n : 1, sizeof *members);
-    size_t *rows = calloc(files.n ? files.n : 1, sizeof *rows);
-    char **names = calloc(files.n ? files.n : 1, sizeof *names);
-    double *lc = calloc(files.n ? files.n : 1, sizeof *lc);
-    if (!rc && (!done_flag || !members || !rows || !names || !lc))
-        rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     cli_out out, ps;
     memset(&ps, 0, sizeof ps);
-    int out_open = 0, ps_open = 0, ngroups = 0;
+    int out_open = 0, ps_open = 0;
     if (!rc && !(rc = cli_out_open(&out, "-"))) out_open = 1;
     if (!rc && per_sample) {
         if (!(rc = cli_out_open(&ps, per_sample))) {
@@ -554,93 +413,27 @@ int cmd_chain(int argc, char **argv)
             fputs("family,task,doc_id,metric,pearson,spearman,kendall\n", ps.f);
         }
     }
-    if (!rc && json) fputs("{\"groups\": [", out.f);
-    for (size_t k = 0; !rc && k < files.n; k++) {
-        if (done_flag[k]) continue;
-        const char *fam = mods.family[files.f[k].model];
-        const char *tk = files.f[k].task;
-        size_t nm = 0;
-        for (size_t q = k; q < files.n; q++) {
-            if (done_flag[q] || strcmp(mods.family[files.f[q].model], fam) != 0 ||
-                strcmp(files.f[q].task, tk) != 0)
-                continue;
-            done_flag[q] = 1;
-            members[nm++] = q;
+    sc_chain_doc *doc = NULL;
+    if (!rc && json && sc_chain_doc_new(&doc) != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    for (size_t g = 0; !rc && g < groups->n; g++) {
+        const sc_chain_group *G = &groups->group[g];
+        int ngroups = (int)g + 1;
+        rc = print_group(out.f, doc, g == 0, G);
+        if (!rc && ps_open && write_per_sample(ps.f, G->family, G->task, G->set, G->res))
+            rc = cli_fail(SC_EXIT_IO, "%s: cannot write", per_sample);
+        if (!rc && plot) {
+            char pp[4096];
+            const char *dot = strrchr(plot, '.');
+            if (ngroups == 1 || !dot) snprintf(pp, sizeof pp, "%s", plot);
+            else snprintf(pp, sizeof pp, "%.*s-%d%s", (int)(dot - plot), plot, ngroups, dot);
+            rc = plot_group(pp, G->family, G->task, G->res);
         }
-        if ((family && strcmp(family, fam) != 0) || (task && strcmp(task, tk) != 0)) continue;
-        for (size_t i = 0; !rc && i < nm; i++) {
-            size_t row = files.f[members[i]].model;
-            for (size_t j = 0; j < i; j++)
-                if (rows[j] == row)
-                    rc = cli_fail(SC_EXIT_DATA, "%s and %s: two logs of task %s for model %s",
-                                  files.f[members[j]].path, files.f[members[i]].path, tk,
-                                  mods.id[row]);
-            rows[i] = row;
-            names[i] = files.f[members[i]].path;
-            lc[i] = mods.log10c[row];
-            if (!rc && isnan(lc[i]))
-                rc = cli_fail(SC_EXIT_DATA, "%s: model %s: parameters x tokens (or flops) is "
-                                            "not a positive number", models_path, mods.id[row]);
-        }
-        if (rc) break;
-        sc_chain_set *set = NULL;
-        sc_chain_result *res = NULL;
-        if (sc_chain_set_new(nm, (const char *const *)names, lc, &set) != SC_OK) {
-            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-            break;
-        }
-        sc_lmeval_opts opts = {delim};
-        for (size_t i = 0; !rc && i < nm; i++) {
-            cli_info("reading %s", names[i]);
-            if (sc_chain_set_read(set, i, names[i], filter, &opts, &err) != SC_OK)
-                rc = cli_report(&err);
-        }
-        if (!rc && sc_chain_set_run(set, (int)threads, &res, &err) != SC_OK) {
-            if (err.code == SC_ETOOFEW) {
-                char msg[1100];
-                sc_error_format(&err, msg, sizeof msg);
-                rc = cli_fail(SC_EXIT_NUMERIC, "family %s, task %s: %s", fam, tk, msg);
-            } else {
-                rc = cli_report(&err);
-            }
-        }
-        if (!rc) {
-            /* Models in order of compute, as the result holds them. */
-            size_t *ord = malloc(nm * sizeof *ord);
-            if (!ord) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-            for (size_t i = 0; !rc && i < nm; i++) {
-                size_t b = i;
-                ord[i] = rows[i];
-                while (b > 0 && mods.log10c[ord[b - 1]] > mods.log10c[rows[i]]) {
-                    ord[b] = ord[b - 1];
-                    b--;
-                }
-                ord[b] = rows[i];
-            }
-            if (!rc) {
-                print_group(out.f, json, ngroups == 0, fam, tk, set, res, &mods, ord);
-                ngroups++;
-                if (ps_open && write_per_sample(ps.f, fam, tk, set, res))
-                    rc = cli_fail(SC_EXIT_IO, "%s: cannot write", per_sample);
-                if (!rc && plot) {
-                    char pp[4096];
-                    const char *dot = strrchr(plot, '.');
-                    if (ngroups == 1 || !dot) snprintf(pp, sizeof pp, "%s", plot);
-                    else
-                        snprintf(pp, sizeof pp, "%.*s-%d%s", (int)(dot - plot), plot, ngroups,
-                                 dot);
-                    rc = plot_group(pp, fam, tk, res);
-                }
-            }
-            free(ord);
-        }
-        sc_chain_result_free(res);
-        sc_chain_set_free(set);
     }
-    if (!rc && ngroups == 0)
-        rc = cli_fail(SC_EXIT_DATA, "no logs of family %s%s%s", family ? family : "(any)",
-                      task ? " and task " : "", task ? task : "");
-    if (!rc && json) fputs("\n]}\n", out.f);
+    if (!rc && doc) {
+        sc_error_clear(&err);
+        if (sc_chain_doc_write(doc, out.f, &err) != SC_OK) rc = cli_report(&err);
+    }
+    sc_chain_doc_free(doc);
     if (ps_open) {
         if (rc) cli_out_abort(&ps);
         else rc = cli_out_commit(&ps);
@@ -649,12 +442,9 @@ int cmd_chain(int argc, char **argv)
         int rc2 = cli_out_commit(&out);
         if (!rc) rc = rc2;
     }
-    free(done_flag);
-    free(members);
-    free(rows);
-    free(names);
-    free(lc);
-    free_models(&mods);
+    sc_chain_groups_free(groups);
+    free(paths);
+    sc_chain_models_free(mods);
 done:
     free(positional);
     for (size_t k = 0; k < files.n; k++) free(files.f[k].path);

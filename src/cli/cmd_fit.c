@@ -496,110 +496,28 @@ static void print_table(FILE *f, const fit_args *a, const sc_law *law, const fit
     }
 }
 
-static void json_array(FILE *f, const double *v, size_t n)
+/* The fit document (format "scalecast-fit"), written by the library. */
+static int print_json(FILE *f, const fit_args *a, const fit_data *d, const sc_fit *fit,
+                      const sc_boot *boot)
 {
-    fputc('[', f);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputc(',', f);
-        cli_json_number(f, v[i]);
-    }
-    fputc(']', f);
-}
-
-static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_data *d,
-                       const sc_fit *fit, const sc_boot *boot)
-{
-    size_t p = law->nparam;
-    double shown[16];
-    if (law->natural) law->natural(fit->theta, shown);
-    else memcpy(shown, fit->theta, p * sizeof *shown);
-    const char *const *names = law->shown_names ? law->shown_names : law->param_names;
-    fputs("{\"law\":", f);
-    cli_json_string(f, law->name);
-    fputs(",\"formula\":", f);
-    cli_json_string(f, law->formula);
-    fputs(",\"space\":", f);
-    cli_json_string(f, space_text(law));
-    fputs(",\"loss\":", f);
-    cli_json_string(f, fit->loss_kind == SC_LOSS_HUBER ? "huber" : "ls");
-    fputs(",\"huber_delta\":", f);
-    cli_json_number(f, fit->loss_kind == SC_LOSS_HUBER ? fit->huber_delta : NAN);
-    fputs(",\"objective\":", f);
-    cli_json_number(f, fit->loss);
-    fputs(",\"rss\":", f);
-    cli_json_number(f, fit->rss);
-    fputs(",\"inside_share\":", f);
-    cli_json_number(f, fit->inside_share);
-    fprintf(f, ",\"converged\":%s,\"reason\":", fit->converged ? "true" : "false");
-    cli_json_string(f, fit->reason);
-    fprintf(f, ",\"iterations\":%zu,\"starts\":%zu,\"starts_at_best\":%zu,\"starts_failed\":%zu",
-            fit->iterations, fit->nstarts, fit->nbest, fit->nfailed);
-    fputs(",\"failures\":[", f);
-    size_t nf = fit->nfailed < 16 ? fit->nfailed : 16;
-    for (size_t k = 0; k < nf; k++) {
-        fprintf(f, "%s{\"start\":%zu,\"reason\":", k ? "," : "", fit->failures[k].start);
-        cli_json_string(f, fit->failures[k].reason);
-        fputc('}', f);
-    }
-    fputs("],\"theta\":{", f);
-    for (size_t k = 0; k < p; k++) {
-        if (k) fputc(',', f);
-        cli_json_string(f, law->param_names[k]);
-        fputc(':', f);
-        cli_json_number(f, fit->theta[k]);
-    }
-    fputs("},\"params\":{", f);
-    for (size_t k = 0; k < p; k++) {
-        if (k) fputc(',', f);
-        cli_json_string(f, names[k]);
-        fputc(':', f);
-        cli_json_number(f, shown[k]);
-    }
-    fputs("},\"covariance\":", f);
-    if (fit->cov) json_array(f, fit->cov, p * p);
-    else fputs("null", f);
-    fputs(",\"correlation\":", f);
-    if (fit->corr) json_array(f, fit->corr, p * p);
-    else fputs("null", f);
-    if (boot) {
-        fprintf(f, ",\"bootstrap\":{\"resamples\":%zu,\"failed\":%zu,\"seed\":%llu,\"level\":",
-                boot->B, boot->nfailed, (unsigned long long)a->seed);
-        cli_json_number(f, a->level);
-        fputs(",\"theta_intervals\":{", f);
-        for (size_t k = 0; k < p; k++) {
-            double lo = NAN, hi = NAN;
-            if (sc_boot_param_interval(boot, k, a->level, &lo, &hi) != SC_OK) lo = hi = NAN;
-            if (k) fputc(',', f);
-            cli_json_string(f, law->param_names[k]);
-            fputc(':', f);
-            double v[2] = {lo, hi};
-            json_array(f, v, 2);
-        }
-        fputs("}}", f);
-    }
-    fputs(",\"data\":{\"file\":", f);
-    cli_json_string(f, a->data);
-    fputs(",\"x_columns\":[", f);
-    for (size_t k = 0; k < d->nx; k++) {
-        if (k) fputc(',', f);
-        cli_json_string(f, d->xnames[k]);
-    }
-    fputs("],\"y_column\":", f);
-    cli_json_string(f, a->ycol);
-    fputs(",\"chance\":", f);
-    cli_json_number(f, d->chance_on ? d->q0 : NAN);
-    fprintf(f, ",\"at_chance_left_out\":%zu", d->nchance);
-    fprintf(f, ",\"rows\":%zu,\"points\":%zu,\"skipped_missing\":%zu,\"above_max_x\":%zu,"
-               "\"dropped_top\":%zu,\"row_index\":[",
-            d->nrows, d->n, d->nmissing, d->nabove, d->ndropped);
-    for (size_t i = 0; i < d->n; i++) fprintf(f, "%s%zu", i ? "," : "", d->row[i]);
-    fputs("],\"x\":", f);
-    json_array(f, d->x, d->n * d->nx);
-    fputs(",\"y\":", f);
-    json_array(f, d->y, d->n);
-    fputs(",\"residuals\":", f);
-    json_array(f, fit->resid, d->n);
-    fputs("}}\n", f);
+    sc_fit_doc doc;
+    sc_fit_doc_init(&doc, fit);
+    doc.boot = boot;
+    doc.seed = a->seed;
+    doc.level = a->level;
+    doc.file = a->data;
+    doc.x_columns = (const char *const *)d->xnames;
+    doc.y_column = a->ycol;
+    doc.chance = d->chance_on ? d->q0 : NAN;
+    doc.rows = d->nrows;
+    doc.at_chance_left_out = d->nchance;
+    doc.skipped_missing = d->nmissing;
+    doc.above_max_x = d->nabove;
+    doc.dropped_top = d->ndropped;
+    doc.row_index = d->row;
+    sc_error err;
+    sc_error_clear(&err);
+    return sc_fit_doc_write(&doc, f, &err) == SC_OK ? 0 : cli_report(&err);
 }
 
 /* Figure: for two covariates (N, D) the loss against compute C = 6 N D with iso-N curves of
@@ -850,10 +768,10 @@ int cmd_fit(int argc, char **argv)
     cli_out out;
     rc = cli_out_open(&out, a.out ? a.out : "-");
     if (!rc) {
-        if (a.json) print_json(out.f, &a, law, &d, fit, boot);
+        if (a.json) rc = print_json(out.f, &a, &d, fit, boot);
         else print_table(out.f, &a, law, &d, fit, boot);
         /* The figure first: when it cannot be written, --out is not left behind either. */
-        if (a.plot) rc = draw_figure(&a, law, &d, fit, boot);
+        if (!rc && a.plot) rc = draw_figure(&a, law, &d, fit, boot);
         if (rc) cli_out_abort(&out);
         else rc = cli_out_commit(&out);
     }

@@ -3,16 +3,6 @@
 #include "cli.h"
 #include "commands.h"
 
-#include <string.h>
-
-static const char *space_name(sc_space s)
-{
-    switch (s) {
-    case SC_SPACE_LOG: return "log y";
-    case SC_SPACE_LOGLOG: return "log(-log y)";
-    default: return "y";
-    }
-}
 
 static const cli_option cli_laws_options_opts[] = {
     {"--help", "-h", 0},
@@ -37,38 +27,19 @@ int cmd_laws(int argc, char **argv)
         else return cli_fail(SC_EXIT_USAGE, "laws takes no argument, got \"%s\"", a.current);
     }
     if (a.error) return a.error;
-    if (json) fputc('[', stdout);
-    int first = 1;
+    if (json) {
+        sc_error err;
+        sc_error_clear(&err);
+        return sc_laws_doc_write(stdout, &err) == SC_OK ? SC_EXIT_OK : cli_report(&err);
+    }
     for (const sc_law *const *l = sc_laws(); *l; l++) {
         const sc_law *law = *l;
-        if (json) {
-            fputs(first ? "{\"name\":" : ",{\"name\":", stdout);
-            cli_json_string(stdout, law->name);
-            fputs(",\"formula\":", stdout);
-            cli_json_string(stdout, law->formula);
-            fputs(",\"space\":", stdout);
-            cli_json_string(stdout, space_name(law->space));
-            fputs(",\"covariates\":[", stdout);
-            for (size_t k = 0; k < law->nx; k++) {
-                if (k) fputc(',', stdout);
-                cli_json_string(stdout, law->x_names ? law->x_names[k] : "x");
-            }
-            fputs("],\"parameters\":[", stdout);
-            for (size_t k = 0; k < law->nparam; k++) {
-                if (k) fputc(',', stdout);
-                cli_json_string(stdout, law->param_names[k]);
-            }
-            fputs("]}", stdout);
-        } else {
-            printf("%-16s %s\n", law->name, law->formula);
-            printf("%-16s covariates:", "");
-            for (size_t k = 0; k < law->nx; k++) printf(" %s", law->x_names ? law->x_names[k] : "x");
-            printf("; fitted on %s; parameters:", space_name(law->space));
-            for (size_t k = 0; k < law->nparam; k++) printf(" %s", law->param_names[k]);
-            putchar('\n');
-        }
-        first = 0;
+        printf("%-16s %s\n", law->name, law->formula);
+        printf("%-16s covariates:", "");
+        for (size_t k = 0; k < law->nx; k++) printf(" %s", law->x_names ? law->x_names[k] : "x");
+        printf("; fitted on %s; parameters:", sc_space_name(law->space));
+        for (size_t k = 0; k < law->nparam; k++) printf(" %s", law->param_names[k]);
+        putchar('\n');
     }
-    if (json) fputs("]\n", stdout);
     return SC_EXIT_OK;
 }

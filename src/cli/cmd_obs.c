@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: scalecast obs DATA... [--target COL] [options]\n"
+    "usage: scalecast obs DATA... [--y COL] [options]\n"
     "\n"
     "Observational scaling laws (Ruan, Maddison, Hashimoto 2024): imputes the benchmark matrix of\n"
     "many public models, reduces it to a few principal components (capabilities), links a target\n"
@@ -18,7 +18,8 @@ static const char usage_text[] =
     "column (inner join).\n"
     "\n"
     "options:\n"
-    "  --target COL            target metric (without it: PCA, imputation and efficiencies only)\n"
+    "  --y COL                 target metric (without it: PCA, imputation and efficiencies only);\n"
+    "                          --target COL, its old name, is still accepted with a warning\n"
     "  --pcs K                 principal components (default 3)\n"
     "  --cutoff X              train on FLOPs <= X, in the FLOPs column's unit (default 84,\n"
     "                          i.e. 84e21 = Llama-2-7B); models without FLOPs are test models\n"
@@ -110,7 +111,7 @@ static void free_args(obs_args *a)
 static const cli_option cli_obs_options_opts[] = {
     {"--help", "-h", 0},
     {"--json", NULL, 0},
-    {"--target", NULL, CLI_VALUE},
+    {"--y", "--target", CLI_VALUE},
     {"--gain-over", NULL, CLI_VALUE},
     {"--reference-family", NULL, CLI_VALUE},
     {"--model-col", NULL, CLI_VALUE},
@@ -156,7 +157,10 @@ static int parse(int argc, char **argv, obs_args *a)
             return -1;
         } else if (cli_flag(&g, "--json")) {
             a->json = 1;
-        } else if (cli_opt(&g, "--target", &a->target) || cli_opt(&g, "--gain-over", &a->gain_over) ||
+        } else if (cli_opt(&g, "--y", &a->target)) {
+            if (strncmp(g.current, "--target", 8) == 0)
+                cli_warn("obs: --target is now --y (the old name still works for now)");
+        } else if (cli_opt(&g, "--gain-over", &a->gain_over) ||
                    cli_opt(&g, "--reference-family", &a->reference) ||
                    cli_opt(&g, "--model-col", &a->model_col) ||
                    cli_opt(&g, "--family-col", &a->family_col) ||
@@ -237,16 +241,9 @@ static int parse(int argc, char **argv, obs_args *a)
     if (rc) return rc;
     if (g.error) return g.error;
     if (a->ndata == 0) return cli_fail(SC_EXIT_USAGE, "obs: no DATA file (see 'scalecast obs --help')");
-    if (a->split == 1 && !a->target) return cli_fail(SC_EXIT_USAGE, "--split top:F needs --target");
-    if (a->gain_over && !a->target) return cli_fail(SC_EXIT_USAGE, "--gain-over needs --target");
+    if (a->split == 1 && !a->target) return cli_fail(SC_EXIT_USAGE, "--split top:F needs --y");
+    if (a->gain_over && !a->target) return cli_fail(SC_EXIT_USAGE, "--gain-over needs --y");
     if (a->chance > 0 && a->scale == 0) a->scale = 1;
-    return 0;
-}
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (size_t i = 0; s && list[i]; i++)
-        if (strcmp(s, list[i]) == 0) return 1;
     return 0;
 }
 
@@ -262,6 +259,8 @@ typedef struct run {
     sc_obs_table_data *td, *td2;
     sc_obs_result *res, *res2;
     unsigned char *is_test; /* per data row, for the later split */
+    sc_obs_opts opts;       /* the options and data of the main target's run (for the JSON) */
+    sc_obs_data data;
 } run;
 
 static void free_run(run *r)
@@ -306,43 +305,18 @@ static int select_rows(const obs_args *a, run *r)
     r->later = calloc(n ? n : 1, 1);
     if (!r->keep || !r->later) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     sc_error err;
-    size_t mc = 0;
-    if (sc_table_require(r->table, a->model_col, &mc, &err) != SC_OK) return cli_report(&err);
-    long fc = sc_table_find(r->table, a->family_col);
-    if (!a->all_models && fc < 0)
-        return cli_fail(SC_EXIT_DATA,
-                        "%s: no column \"%s\": the default model set needs model families (use "
-                        "--models all)",
-                        a->data[0], a->family_col);
+    sc_error_clear(&err);
+    sc_obs_model_set set = {a->model_col, a->family_col, a->all_models, a->split == 2,
+                            a->drop, a->ndrop};
     size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *m = sc_table_text(r->table, mc, i);
-        const char *f = fc >= 0 ? sc_table_text(r->table, (size_t)fc, i) : NULL;
-        int later = sc_obs_is_later_model(m);
-        int k = a->all_models ? 1 : (in_list(f, sc_obs_default_families()) && !later);
-        if (a->split == 2 && later) {
-            k = 1;
-            r->later[i] = 1;
-        }
-        for (size_t d = 0; d < a->ndrop; d++)
-            if (m && strcmp(m, a->drop[d]) == 0) k = 0;
-        r->keep[i] = (unsigned char)k;
-        kept += (size_t)k;
-    }
-    for (size_t d = 0; d < a->ndrop; d++) {
-        int found = 0;
-        for (size_t i = 0; i < n && !found; i++) {
-            const char *m = sc_table_text(r->table, mc, i);
-            found = m && strcmp(m, a->drop[d]) == 0;
-        }
-        if (!found)
-            return cli_fail(SC_EXIT_USAGE, "--drop-model: no model \"%s\" in the data", a->drop[d]);
-    }
-    if (kept == 0)
-        return cli_fail(SC_EXIT_DATA,
-                        "%s: no model of the default set (21 families, see --help) in the data; "
-                        "use --models all",
-                        a->data[0]);
+    sc_status st = sc_obs_select_models(r->table, &set, r->keep, r->later, &kept, &err);
+    if (st == SC_EUNKNOWN) return cli_fail(SC_EXIT_USAGE, "--drop-model: %s", err.message);
+    if (st == SC_ENOCOL && !a->all_models && sc_table_find(r->table, a->family_col) < 0)
+        return cli_fail(SC_EXIT_DATA, "%s: %s (use --models all)", a->data[0], err.message);
+    if (st == SC_EEMPTY)
+        return cli_fail(SC_EXIT_DATA, "%s: no model of the default set (21 families, see --help) "
+                                      "in the data; use --models all", a->data[0]);
+    if (st != SC_OK) return cli_report(&err);
     /* Metrics. */
     const char *const *base = sc_obs_default_metrics();
     size_t nb = 0;
@@ -385,50 +359,31 @@ static int select_rows(const obs_args *a, run *r)
  * value came from (the joined table no longer knows them). The library checks again. */
 static int check_domain(const obs_args *a, const run *r)
 {
-    size_t mc = 0;
+    sc_obs_columns cols;
+    memset(&cols, 0, sizeof cols);
+    cols.model = a->model_col;
+    cols.metrics = r->metrics;
+    cols.nmetrics = r->nmetrics;
+    cols.metric_scales = r->mscale;
+    cols.target = a->target;
+    cols.target_scale = a->scale;
+    cols.target_chance = a->chance;
+    sc_obs_domain_issue is;
     sc_error err;
-    if (sc_table_require(r->table, a->model_col, &mc, &err) != SC_OK) return cli_report(&err);
-    for (size_t t = 0; t < a->ndata; t++) {
-        const sc_table *T = r->tabs[t];
-        long tm = sc_table_find(T, a->model_col);
-        if (tm < 0) continue;
-        for (size_t c = 0; c < r->nmetrics + 1; c++) {
-            const char *name = c < r->nmetrics ? r->metrics[c] : a->target;
-            if (name == NULL) continue;
-            long j = sc_table_find(T, name);
-            if (j < 0 || sc_table_coltype(T, (size_t)j) != SC_COL_NUM) continue;
-            int is_target = c == r->nmetrics;
-            double scale = is_target ? (a->scale > 0 ? a->scale : 1.0) : (r->mscale[c] > 0 ? r->mscale[c] : 1.0);
-            double chance = is_target ? a->chance : 0.0;
-            for (size_t i = 0; i < sc_table_nrows(T); i++) {
-                const char *m = sc_table_text(T, (size_t)tm, i);
-                int kept = 0;
-                for (size_t k = 0; m && k < sc_table_nrows(r->table) && !kept; k++) {
-                    const char *km = sc_table_text(r->table, mc, k);
-                    kept = r->keep[k] && km && strcmp(km, m) == 0;
-                }
-                if (!kept) continue;
-                double raw = sc_table_num(T, (size_t)j)[i], v = raw / scale;
-                if (chance > 0) v = (v - chance) / (1.0 - chance);
-                if (isnan(v) || (v >= (chance > 0 ? -1.0 : 0.0) && v <= 1.0)) continue;
-                size_t line = 0, col = 0;
-                sc_table_cell_pos(T, i, (size_t)j, &line, &col);
-                double hint = raw > 1.0 && raw <= 10.0 ? 10.0 : 100.0;
-                if (is_target)
-                    fprintf(stderr,
-                            "scalecast: error: %s:%zu:%zu: target \"%s\": %g is outside [0, 1] "
-                            "(declare its scale, e.g. --scale %g)\n",
-                            sc_table_source(T), line, col, name, raw, hint);
-                else
-                    fprintf(stderr,
-                            "scalecast: error: %s:%zu:%zu: metric \"%s\": %g is outside [0, 1] "
-                            "(declare its scale, e.g. --metric-scale %s=%g)\n",
-                            sc_table_source(T), line, col, name, raw, name, hint);
-                return SC_EXIT_DATA;
-            }
-        }
-    }
-    return 0;
+    sc_error_clear(&err);
+    if (sc_obs_check_domain((const sc_table *const *)r->tabs, a->ndata, r->table, r->keep, &cols,
+                            &is, &err) == SC_OK)
+        return 0;
+    if (err.code != SC_EDOMAIN) return cli_report(&err);
+    char where[1024];
+    sc_error_format(&err, where, sizeof where);
+    if (is.is_target)
+        fprintf(stderr, "scalecast: error: %s (declare its scale, e.g. --scale %g)\n", where,
+                is.scale_hint);
+    else
+        fprintf(stderr, "scalecast: error: %s (declare its scale, e.g. --metric-scale %s=%g)\n",
+                where, is.column, is.scale_hint);
+    return SC_EXIT_DATA;
 }
 
 static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_data **td,
@@ -476,6 +431,10 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
             r->is_test[i] = (unsigned char)sc_obs_is_later_model(d.model[i]);
         d.is_test = r->is_test;
     }
+    if (res == &r->res) {
+        r->opts = o;
+        r->data = d;
+    }
     if (sc_obs_run(&d, &o, res, &err) != SC_OK) {
         const char *what = target ? target : "PCA";
         char buf[1024];
@@ -485,80 +444,6 @@ static int run_one(const obs_args *a, run *r, const char *target, sc_obs_table_d
     }
     for (size_t w = 0; w < (*res)->nwarnings; w++) cli_warn("%s", (*res)->warnings[w]);
     return 0;
-}
-
-/* Rank-1 reconstruction RMSE of row i's metrics from PC-1 (pre-registered check). */
-static double rank1_rmse(const sc_obs_result *res, size_t i)
-{
-    const sc_pca *pc = res->pca;
-    double s1 = res->S[i * res->k], ss = 0;
-    for (size_t j = 0; j < res->p; j++) {
-        double rec = pc->mean[j] + s1 * pc->components[j];
-        double e = res->B[i * res->p + j] - rec;
-        ss += e * e;
-    }
-    return sqrt(ss / (double)res->p);
-}
-
-static double gain_mse(const run *r, int test, size_t *count)
-{
-    const sc_obs_result *A = r->res, *G = r->res2;
-    double s = 0;
-    size_t c = 0;
-    for (size_t i = 0; i < A->n; i++) {
-        if (A->is_test[i] != test) continue;
-        /* Rows of A and G are the same models when both targets were required. */
-        double pg = A->pred[i] - G->pred[i];
-        double ag = r->td->y[A->row[i]] - r->td2->y[G->row[i]];
-        s += (pg - ag) * (pg - ag);
-        c++;
-    }
-    *count = c;
-    return c ? s / (double)c : NAN;
-}
-
-/* Constant baseline for the gain: the mean training gain, scored on the test models. */
-static double gain_const_mse(const run *r)
-{
-    const sc_obs_result *A = r->res, *G = r->res2;
-    double m = 0, s = 0;
-    size_t c = 0, t = 0;
-    for (size_t i = 0; i < A->n; i++)
-        if (!A->is_test[i]) {
-            m += r->td->y[A->row[i]] - r->td2->y[G->row[i]];
-            c++;
-        }
-    m = c ? m / (double)c : NAN;
-    for (size_t i = 0; i < A->n; i++)
-        if (A->is_test[i]) {
-            double e = r->td->y[A->row[i]] - r->td2->y[G->row[i]] - m;
-            s += e * e;
-            t++;
-        }
-    return t ? s / (double)t : NAN;
-}
-
-static double pc1_range(const sc_obs_result *res, int hi)
-{
-    double v = hi ? -HUGE_VAL : HUGE_VAL;
-    for (size_t i = 0; i < res->n; i++)
-        if (!res->is_test[i]) {
-            double s = res->S[i * res->k];
-            v = hi ? (s > v ? s : v) : (s < v ? s : v);
-        }
-    return v;
-}
-
-static double mean_rank1(const sc_obs_result *res, int test)
-{
-    double s = 0;
-    size_t c = 0;
-    for (size_t i = 0; i < res->n; i++)
-        if (res->is_test[i] == test) {
-            s += rank1_rmse(res, i);
-            c++;
-        }
-    return c ? s / (double)c : NAN;
 }
 
 static void print_text(const obs_args *a, const run *r)
@@ -623,20 +508,23 @@ static void print_text(const obs_args *a, const run *r)
                        res->pc_mse_test_same_n, res->nntest);
         }
         if (r->res2) {
-            size_t c1 = 0, c2 = 0;
-            double g1 = gain_mse(r, 0, &c1), g2 = gain_mse(r, 1, &c2);
-            printf("  %-22s %11.3e %11.3e  (gain %s - %s)\n", "gain forecast", g1, g2, a->target,
-                   a->gain_over);
+            sc_obs_gain_stats g;
+            sc_obs_gain(r->res, r->td->y, r->res2, r->td2->y, &g);
+            printf("  %-22s %11.3e %11.3e  (gain %s - %s)\n", "gain forecast", g.mse_train,
+                   g.mse_test, a->target, a->gain_over);
             printf("  %-22s %11s %11.3e  (mean training gain)\n", "gain, constant", "",
-                   gain_const_mse(r));
+                   g.const_mse_test);
             printf("  %-22s %11.3e %11.3e  (%s alone)\n", "PC link", r->res2->mse_train,
                    r->res2->mse_test, a->gain_over);
         }
     }
-    if (a->split == 2)
+    if (a->split == 2) {
+        double lo, hi;
+        sc_obs_pc1_range(res, &lo, &hi);
         printf("\nrank-1 reconstruction RMSE of the metrics from PC-1: train mean %.4f, later "
                "models mean %.4f; PC-1 range of the training models [%.3f, %.3f]\n",
-               mean_rank1(res, 0), mean_rank1(res, 1), pc1_range(res, 0), pc1_range(res, 1));
+               sc_obs_mean_rank1_rmse(res, 0), sc_obs_mean_rank1_rmse(res, 1), lo, hi);
+    }
     if (nfam) {
         printf("\nfamily efficiency (Eq. 7: %s = slope ln C + intercept):\n", res->link ? "P" : "PC-1");
         printf("  %-16s %6s %6s %10s %10s\n", "family", "models", "FLOPs", "slope", "intercept");
@@ -679,180 +567,29 @@ static void print_text(const obs_args *a, const run *r)
         for (size_t c = 0; c < res->k; c++) printf(" %7.4f", res->S[i * res->k + c]);
         if (res->link)
             printf(" %8.4f %8.4f %8.4f", td->y[row], res->pred[i], res->fpred ? res->fpred[i] : NAN);
-        if (a->split == 2) printf(" %9.4f", rank1_rmse(res, i));
+        if (a->split == 2) printf(" %9.4f", sc_obs_rank1_rmse(res, i));
         printf("\n");
     }
 }
 
-static void json_array(FILE *f, const double *v, size_t n, size_t stride)
+/* The observational document (format "scalecast-obs"), written by the library. */
+static int print_json(const obs_args *a, const run *r)
 {
-    fputc('[', f);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputc(',', f);
-        cli_json_number(f, v[i * stride]);
+    sc_obs_doc doc;
+    memset(&doc, 0, sizeof doc);
+    doc.result = r->res;
+    doc.data = &r->data;
+    doc.opts = &r->opts;
+    doc.target = a->target;
+    doc.later_split = a->split == 2;
+    if (r->res2) {
+        doc.gain_result = r->res2;
+        doc.gain_data = &r->td2->data;
+        doc.gain_over = a->gain_over;
     }
-    fputc(']', f);
-}
-
-
-/* A one-covariate baseline link (log FLOPs or log N) in the JSON output:
- * ,"<kind>_link":{"w0":..,"w":..,"b":..},"<kind>_mse_train":..,"<kind>_mse_test":..,
- * "<kind>_test_models":n,"<pc_key>":.. */
-static void json_baseline(FILE *f, const char *kind, const sc_link *l, double mse_train,
-                          double mse_test, size_t ntest, const char *pc_key, double pc_mse)
-{
-    fprintf(f, ",\"%s_link\":{\"w0\":", kind);
-    cli_json_number(f, l->w0);
-    fprintf(f, ",\"w\":");
-    cli_json_number(f, l->w[0]);
-    fprintf(f, ",\"b\":");
-    cli_json_number(f, l->b);
-    fprintf(f, "},\"%s_mse_train\":", kind);
-    cli_json_number(f, mse_train);
-    fprintf(f, ",\"%s_mse_test\":", kind);
-    cli_json_number(f, mse_test);
-    fprintf(f, ",\"%s_test_models\":%zu,\"%s\":", kind, ntest, pc_key);
-    cli_json_number(f, pc_mse);
-}
-
-static void print_json(const obs_args *a, const run *r)
-{
-    const sc_obs_result *res = r->res;
-    const sc_obs_table_data *td = r->td;
-    FILE *f = stdout;
-    fprintf(f, "{\"models\":%zu,\"families\":%zu,\"train\":%zu,\"test\":%zu,\"split\":", res->n,
-            res->nfamilies, res->ntrain, res->ntest);
-    cli_json_string(f, a->split == 0   ? "cutoff"
-                       : a->split == 1 ? "top"
-                       : a->split == 2 ? "later"
-                                       : "none");
-    fprintf(f, ",\"cutoff\":");
-    cli_json_number(f, a->split == 0 ? a->cutoff : NAN);
-    fprintf(f, ",\"imputation\":{\"train_cells\":%zu,\"train_rounds\":%zu,\"train_converged\":%s,"
-               "\"train_change\":",
-            res->impute.nmissing_train, res->impute.rounds_train,
-            res->impute.converged_train ? "true" : "false");
-    cli_json_number(f, res->impute.change_train);
-    fprintf(f, ",\"test_cells\":%zu,\"test_rounds\":%zu,\"test_converged\":%s,\"test_change\":",
-            res->impute.nmissing_test, res->impute.rounds_test,
-            res->impute.converged_test ? "true" : "false");
-    cli_json_number(f, res->impute.change_test);
-    fprintf(f, "},\"metrics\":[");
-    for (size_t j = 0; j < res->p; j++) {
-        if (j) fputc(',', f);
-        cli_json_string(f, td->metric[j]);
-    }
-    fprintf(f, "],\"explained_variance_ratio\":");
-    json_array(f, res->pca->ratio, res->pca->nall, 1);
-    fprintf(f, ",\"components\":[");
-    for (size_t c = 0; c < res->k; c++) {
-        if (c) fputc(',', f);
-        json_array(f, res->pca->components + c * res->p, res->p, 1);
-    }
-    fprintf(f, "],\"pca_mean\":");
-    json_array(f, res->pca->mean, res->p, 1);
-    if (res->link) {
-        fprintf(f, ",\"target\":");
-        cli_json_string(f, a->target);
-        fprintf(f, ",\"link\":{\"w0\":");
-        cli_json_number(f, res->link->w0);
-        fprintf(f, ",\"w\":");
-        json_array(f, res->link->w, res->link->k, 1);
-        fprintf(f, ",\"b\":");
-        cli_json_number(f, res->link->b);
-        fprintf(f, ",\"converged\":%s},\"mse_train\":", res->link->converged ? "true" : "false");
-        cli_json_number(f, res->mse_train);
-        fprintf(f, ",\"mse_test\":");
-        cli_json_number(f, res->mse_test);
-        if (res->flink)
-            json_baseline(f, "flops", res->flink, res->fmse_train, res->fmse_test, res->fntest,
-                          "pc_mse_test_same_models", res->pc_mse_test_same);
-        if (res->nlink)
-            json_baseline(f, "size", res->nlink, res->nmse_train, res->nmse_test, res->nntest,
-                          "pc_mse_test_same_size_models", res->pc_mse_test_same_n);
-        if (r->res2) {
-            size_t c1 = 0, c2 = 0;
-            double g1 = gain_mse(r, 0, &c1), g2 = gain_mse(r, 1, &c2);
-            fprintf(f, ",\"gain_over\":");
-            cli_json_string(f, a->gain_over);
-            fprintf(f, ",\"gain_over_mse_train\":");
-            cli_json_number(f, r->res2->mse_train);
-            fprintf(f, ",\"gain_over_mse_test\":");
-            cli_json_number(f, r->res2->mse_test);
-            fprintf(f, ",\"gain_mse_train\":");
-            cli_json_number(f, g1);
-            fprintf(f, ",\"gain_mse_test\":");
-            cli_json_number(f, g2);
-            fprintf(f, ",\"gain_constant_mse_test\":");
-            cli_json_number(f, gain_const_mse(r));
-        }
-    }
-    fprintf(f, ",\"family_efficiency\":[");
-    for (size_t k = 0; k < res->nfamilies; k++) {
-        const sc_obs_family *F = &res->families[k];
-        fprintf(f, "%s{\"family\":", k ? "," : "");
-        cli_json_string(f, F->name);
-        fprintf(f, ",\"models\":%zu,\"with_flops\":%zu,\"slope\":", F->nmodels, F->nflops);
-        cli_json_number(f, F->fitted ? F->slope : NAN);
-        fprintf(f, ",\"intercept\":");
-        cli_json_number(f, F->fitted ? F->intercept : NAN);
-        fprintf(f, "}");
-    }
-    fprintf(f, "],\"reference_family\":");
-    if (res->reference >= 0) cli_json_string(f, res->families[res->reference].name);
-    else fputs("null", f);
-    if (res->nselected_families) {
-        fprintf(f, ",\"selection\":{\"budget\":%zu,\"families\":[", a->select);
-        for (size_t k = 0; k < res->nselected_families; k++) {
-            if (k) fputc(',', f);
-            cli_json_string(f, res->selected_families[k]);
-        }
-        fprintf(f, "],\"models\":%zu,\"objective\":", res->nselected_models);
-        cli_json_number(f, res->select_objective);
-        fprintf(f, ",\"searched\":%zu,\"mse_train\":", res->select_searched);
-        cli_json_number(f, res->select_link ? res->select_mse_train : NAN);
-        fprintf(f, ",\"mse_test\":");
-        cli_json_number(f, res->select_link ? res->select_mse_test : NAN);
-        fprintf(f, ",\"random_sets\":%zu,\"random_mse_median\":", res->nrandom);
-        cli_json_number(f, res->nrandom ? res->random_mse_median : NAN);
-        fprintf(f, ",\"random_mse_mean\":");
-        cli_json_number(f, res->nrandom ? res->random_mse_mean : NAN);
-        fprintf(f, ",\"random_better\":%zu}", res->random_better);
-    }
-    fprintf(f, ",\"warnings\":[");
-    for (size_t w = 0; w < res->nwarnings; w++) {
-        if (w) fputc(',', f);
-        cli_json_string(f, res->warnings[w]);
-    }
-    fprintf(f, "],\"rows\":[");
-    for (size_t i = 0; i < res->n; i++) {
-        size_t row = res->row[i];
-        fprintf(f, "%s{\"model\":", i ? "," : "");
-        cli_json_string(f, td->model[row]);
-        fprintf(f, ",\"family\":");
-        if (td->family && td->family[row]) cli_json_string(f, td->family[row]);
-        else fputs("null", f);
-        fprintf(f, ",\"test\":%s,\"flops\":", res->is_test[i] ? "true" : "false");
-        cli_json_number(f, td->flops ? td->flops[row] : NAN);
-        fprintf(f, ",\"eq_flops\":");
-        cli_json_number(f, res->eq_flops ? res->eq_flops[i] : NAN);
-        fprintf(f, ",\"pcs\":");
-        json_array(f, res->S + i * res->k, res->k, 1);
-        if (res->link) {
-            fprintf(f, ",\"y\":");
-            cli_json_number(f, td->y[row]);
-            fprintf(f, ",\"pred\":");
-            cli_json_number(f, res->pred[i]);
-            fprintf(f, ",\"pred_flops\":");
-            cli_json_number(f, res->fpred ? res->fpred[i] : NAN);
-        }
-        if (a->split == 2) {
-            fprintf(f, ",\"rank1_rmse\":");
-            cli_json_number(f, rank1_rmse(res, i));
-        }
-        fprintf(f, "}");
-    }
-    fprintf(f, "]}\n");
+    sc_error err;
+    sc_error_clear(&err);
+    return sc_obs_doc_write(&doc, stdout, &err) == SC_OK ? 0 : cli_report(&err);
 }
 
 static int save(sc_plot *p, const char *dir, const char *name)
@@ -1055,9 +792,9 @@ int cmd_obs(int argc, char **argv)
     if (!rc) rc = run_one(&a, &r, a.target, &r.td, &r.res);
     if (!rc && a.gain_over) rc = run_one(&a, &r, a.gain_over, &r.td2, &r.res2);
     if (!rc) {
-        if (a.json) print_json(&a, &r);
+        if (a.json) rc = print_json(&a, &r);
         else print_text(&a, &r);
-        if (fflush(stdout) != 0) rc = cli_fail(SC_EXIT_IO, "cannot write the output");
+        if (!rc && fflush(stdout) != 0) rc = cli_fail(SC_EXIT_IO, "cannot write the output");
     }
     if (!rc && a.out) rc = figures(&a, &r);
     free_run(&r);
