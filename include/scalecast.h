@@ -234,10 +234,7 @@ typedef struct sc_law {
 } sc_law;
 
 /* Index of (j, k), j <= k, in a law's packed p(p+1)/2 second derivatives. */
-static inline size_t sc_hess_index(size_t p, size_t j, size_t k)
-{
-    return j * p - j * (j - 1) / 2 + (k - j);
-}
+#define SC_HESS_INDEX(p, j, k) ((j) * (p) - (j) * ((j) - 1) / 2 + ((k) - (j)))
 
 /* Registered laws (NULL-terminated list); lookup by name (NULL if unknown). */
 const sc_law *const *sc_laws(void);

@@ -95,7 +95,7 @@ static void test_hessians_against_differences(void **state)
                 worst_j = fmax(worst_j, rel_err(dj, aj, fabs(aj)));
                 for (size_t j = 0; j < p; j++) {
                     const double dh = (Jp[i * p + j] - Jm[i * p + j]) / (2.0 * h);
-                    const double ah = H[i * q + sc_hess_index(p, j < k ? j : k, j < k ? k : j)];
+                    const double ah = H[i * q + SC_HESS_INDEX(p, j < k ? j : k, j < k ? k : j)];
                     worst_h = fmax(worst_h, rel_err(dh, ah, fabs(ah)));
                 }
             }
@@ -145,7 +145,7 @@ static void test_fast_paths(void **state)
                 worst_j = fmax(worst_j, rel_err(dj, aj, fabs(aj)));
                 for (size_t j = 0; j < p; j++) {
                     const double dh = (Jp[i * p + j] - Jm[i * p + j]) / (2.0 * h);
-                    const double ah = H[i * q + sc_hess_index(p, j < k ? j : k, j < k ? k : j)];
+                    const double ah = H[i * q + SC_HESS_INDEX(p, j < k ? j : k, j < k ? k : j)];
                     worst_h = fmax(worst_h, rel_err(dh, ah, fabs(ah)));
                 }
             }
