@@ -223,7 +223,18 @@ typedef struct sc_law {
      * entries named by shown_names. */
     void (*natural)(const double *theta, double *shown);
     const char *const *shown_names;
+    /* Second derivatives of f with respect to theta: n x p(p+1)/2, per point the upper
+     * triangle row by row (d2f / dtheta_j dtheta_k for j <= k: (0,0), (0,1), ..., (0,p-1),
+     * (1,1), ...). NULL: not available; a Huber fit then uses BFGS instead of the damped
+     * Newton method. Every law of the registry has it (checked against differences of jac). */
+    void (*hess)(const double *theta, const double *x, size_t n, double *H);
+    /* Internal acceleration of the library's own laws (transformed covariates, fused loss,
+     * gradient and Hessian); NULL for laws defined elsewhere. */
+    const struct sc_law_fast *fast;
 } sc_law;
+
+/* Index of (j, k), j <= k, in a law's packed p(p+1)/2 second derivatives. */
+#define SC_HESS_INDEX(p, j, k) ((j) * (p) - (j) * ((j) - 1) / 2 + ((k) - (j)))
 
 /* Registered laws (NULL-terminated list); lookup by name (NULL if unknown). */
 const sc_law *const *sc_laws(void);
@@ -241,7 +252,8 @@ void sc_law_predict(const sc_law *law, const double *theta, const double *x, siz
  * ------------------------------------------------------------------------------------------ */
 typedef enum sc_loss {
     SC_LOSS_LS = 0,   /* sum of squared residuals: Levenberg-Marquardt (gsl_multifit_nlinear) */
-    SC_LOSS_HUBER = 1 /* sum of Huber(delta) of residuals: BFGS (gsl_multimin) */
+    SC_LOSS_HUBER = 1 /* sum of Huber(delta) of residuals: damped Newton with the law's second
+                         derivatives (hess), BFGS (gsl_multimin) for a law without them */
 } sc_loss;
 
 typedef struct sc_fit_opts {
@@ -259,7 +271,20 @@ typedef struct sc_fit_opts {
     double tol;       /* gradient / step tolerance; 0 = default */
     int threads;      /* 0 = OpenMP default; results never depend on it */
     int no_covariance;/* skip covariance (bootstrap replicates) */
+    /* Two-phase multistart (docs/fitting.md): SC_SCREEN_AUTO (0) screens when the loss is
+     * Huber, tol is the default and there are more than 16 starts; SC_SCREEN_ON also with an
+     * explicit tol (every start to a loose tolerance, then the best few polished to tol);
+     * SC_SCREEN_OFF runs every start to tol. */
+    int screen;
+    /* Optional progress report: called from one thread at a time with the starts finished so
+     * far and the total (at most about 100 times per fit, and once at the end). The library
+     * never prints; the callback must not call back into the fit. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } sc_fit_opts;
+#define SC_SCREEN_AUTO 0
+#define SC_SCREEN_ON 1
+#define SC_SCREEN_OFF (-1)
 
 /* Fills opts with defaults (least squares, delta 1e-3, law grid, seed 1). */
 void sc_fit_opts_init(sc_fit_opts *opts);
@@ -292,6 +317,10 @@ typedef struct sc_fit {
     double rss;         /* sum of squared residuals in fit space */
     sc_loss loss_kind;
     double huber_delta;
+    /* Starts carried to the full tolerance (all of them without screening, else the polished
+     * ones) and how many of those reached the best loss (within 1e-6 relative). */
+    size_t nconverged_full;
+    size_t nbest_full;
 } sc_fit;
 
 /* Fits law to n points (x: n x nx, y: n). Points failing law->check give SC_EDOMAIN naming the
@@ -689,6 +718,8 @@ typedef struct sc_recipe {
     size_t max_iter;        /* 0: the engine's default */
     size_t nrandom;         /* random starts in the law's box (BNSL), 0: the law's grid */
     int by_default;         /* a default candidate of the forecast */
+    int screen;             /* multistart screening (SC_SCREEN_ON): starts stopped early, the
+                               best polished */
 } sc_recipe;
 
 /* The table (n rows) and lookup by name (NULL when unknown). */

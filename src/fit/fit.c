@@ -293,6 +293,67 @@ sc_status sc_fit_validate(const char *who, const sc_law *law, const double *x, c
     return sc_fit_check_points(law, x, y, opts->w, n, err);
 }
 
+/* Progress of a multistart: finished starts (counted by every thread), and the last count
+ * reported (only thread 0 reports, so the callback never runs concurrently). */
+typedef struct progress_state {
+    size_t done, last, total, every;
+} progress_state;
+
+static void progress_step(const sc_fit_opts *o, progress_state *ps)
+{
+    if (o->progress == NULL) return;
+    size_t d;
+#pragma omp atomic capture
+    d = ++ps->done;
+    if (omp_get_thread_num() == 0 && d >= ps->last + ps->every && d < ps->total) {
+        ps->last = d;
+        o->progress(o->progress_ctx, d, ps->total);
+    }
+}
+
+/* Runs the starts rk[0..m) (their index) to tol: from starts (fresh) or, with cont, on from
+ * their end points in thetas, adding to the iterations so far. Returns 1 when out of memory. */
+static int run_phase(const sc_problem *pb, const sc_fit_opts *opts, const double *starts,
+                     const ranked *rk, size_t m, int cont, size_t max_iter, double tol,
+                     int nthreads, double *thetas, sc_start_out *outs, progress_state *ps)
+{
+    const size_t p = pb->p, n = pb->n;
+    int oom = 0;
+    int nt = nthreads < (int)m ? nthreads : (int)m;
+    if (nt < 1) nt = 1;
+#pragma omp parallel num_threads(nt) reduction(| : oom)
+    {
+        sc_solver *sv = NULL;
+        double *t0 = sc_malloc_array(p, sizeof(double));
+        if (sc_solver_new(n, p, opts->loss, &sv) != SC_OK || t0 == NULL) oom = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (size_t j = 0; j < m; j++) {
+            if (sv == NULL || t0 == NULL) continue;
+            const size_t k = rk[j].index;
+            sc_start_out o;
+            memcpy(t0, cont ? thetas + k * p : starts + k * p, p * sizeof(double));
+            if (sc_solver_run(sv, pb, t0, max_iter, tol, thetas + k * p, &o) != SC_OK) {
+                oom = 1;
+                continue;
+            }
+            if (cont) {
+                o.iterations += outs[k].iterations;
+                if (o.abandoned) {
+                    /* Stopped as clearly worse: it keeps the screening outcome, at the lower
+                     * loss it reached, and is not counted among the fully converged starts. */
+                    o.converged = outs[k].converged;
+                    o.code = outs[k].code;
+                }
+            }
+            outs[k] = o;
+            progress_step(opts, ps);
+        }
+        sc_solver_free(sv);
+        free(t0);
+    }
+    return oom;
+}
+
 sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t n,
                      const sc_fit_opts *opts_in, sc_fit **out, sc_error *err)
 {
@@ -316,6 +377,8 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     double *thetas = sc_malloc_array(ns, p * sizeof(double));
     sc_start_out *outs = sc_calloc(ns, sizeof *outs);
     sc_fit *fit = calloc(1, sizeof *fit);
+    unsigned char *polished = NULL; /* screening: 1 for the starts polished to tol */
+    size_t npolished = 0;
     if (st != SC_OK || thetas == NULL || outs == NULL || fit == NULL) {
         st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
@@ -329,69 +392,104 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     /* With many Huber starts and the default tolerance, the search runs in two phases: every
      * start to the screening tolerance (BFGS: relative loss changes of 1e-6, about where
      * L-BFGS-B stops by default; damped Newton: 1e-4, see fit_internal.h), then the best few
-     * to the full tolerance. */
-    const int screen = opts.loss == SC_LOSS_HUBER && opts.tol <= 0 && ns > SC_POLISH;
-    const int newton = pb.fast != NULL && pb.fast->hessian != NULL;
-    const double tol1 = screen ? (newton ? SC_SCREEN_TOL_NEWTON : SC_SCREEN_TOL) : tol;
-    int oom = 0;
-#pragma omp parallel num_threads(nthreads) reduction(| : oom)
-    {
-        sc_solver *sv = NULL;
-        if (sc_solver_new(n, p, opts.loss, &sv) != SC_OK) oom = 1;
-#pragma omp for schedule(dynamic, 4)
-        for (size_t k = 0; k < ns; k++) {
-            if (sv == NULL) continue;
-            if (sc_solver_run(sv, &pb, starts + k * p, max_iter, tol1, thetas + k * p,
-                              &outs[k]) != SC_OK)
-                oom = 1;
+     * to the full tolerance. With SC_SCREEN_ON (an explicit, tight tol) in three: every start
+     * to the loose tolerance, the best quarter on to SC_SCREEN_TOL, the best SC_POLISH of those
+     * to tol, where starts clearly worse than the best screened loss stop early. */
+    int screen = opts.loss == SC_LOSS_HUBER && opts.tol <= 0 && ns > SC_POLISH;
+    if (opts.screen == SC_SCREEN_ON) screen = ns > SC_POLISH;
+    /* Many points: with SC_SCREEN_ON the screening runs on an evenly spaced subsample of
+     * SC_SUBSAMPLE points, and the polished starts continue on all the points. */
+    const int sub = opts.screen == SC_SCREEN_ON && n > 2 * SC_SUBSAMPLE && ns > 1;
+    if (sub) screen = 1;
+    if (opts.screen == SC_SCREEN_OFF) screen = 0;
+    const int newton = opts.loss == SC_LOSS_HUBER && sc_problem_has_hessian(&pb);
+    const double tol1 = screen ? fmax(newton ? SC_SCREEN_TOL_NEWTON : SC_SCREEN_TOL, tol) : tol;
+    const int middle = screen && opts.screen == SC_SCREEN_ON && tol1 > SC_SCREEN_TOL &&
+                       SC_SCREEN_TOL > tol && ns / 4 > SC_POLISH;
+    const size_t nmid = middle ? (ns / 4 > 2 * SC_POLISH ? ns / 4 : 2 * SC_POLISH) : 0;
+    const size_t npolish = ns < SC_POLISH ? ns : SC_POLISH;
+    const size_t total = ns + nmid + (screen ? npolish : 0);
+    progress_state ps = {0, 0, total, total / 100 > 0 ? total / 100 : 1};
+    sc_problem sp; /* the problem screened: pb, or its subsample */
+    sc_prepared spr = {0};
+    double *sx = NULL, *sy = NULL, *sw = NULL;
+    ranked *rk = sc_malloc_array(ns, sizeof *rk);
+    int oom = rk == NULL;
+    sp = pb;
+    if (!oom && sub) {
+        const size_t m = SC_SUBSAMPLE, nx = law->nx;
+        sx = sc_malloc_array(m, nx * sizeof(double));
+        sy = sc_malloc_array(m, sizeof(double));
+        sw = opts.w != NULL ? sc_malloc_array(m, sizeof(double)) : NULL;
+        oom = sx == NULL || sy == NULL || (opts.w != NULL && sw == NULL);
+        for (size_t j = 0; !oom && j < m; j++) {
+            const size_t i = j * n / m;
+            memcpy(sx + j * nx, x + i * nx, nx * sizeof(double));
+            sy[j] = y[i];
+            if (sw != NULL) sw[j] = opts.w[i];
         }
-        sc_solver_free(sv);
+        if (!oom)
+            oom = sc_problem_prepare(&sp, &spr, law, sx, sy, sw, m, opts.loss,
+                                     opts.huber_delta) != SC_OK;
     }
+    for (size_t k = 0; rk != NULL && k < ns; k++) rk[k] = (ranked){0.0, k};
+    /* Screening runs are also capped in iterations (starts crawling along a valley towards a
+     * degenerate limit would otherwise use the whole budget); a capped start still has its
+     * end point ranked. */
+    const size_t max_iter1 = screen && max_iter > SC_SCREEN_MAX_ITER ? SC_SCREEN_MAX_ITER : max_iter;
+    if (!oom) oom = run_phase(&sp, &opts, starts, rk, ns, 0, max_iter1, tol1, nthreads, thetas,
+                              outs, &ps);
+    size_t nrk = 0;
+    for (int phase = 0; !oom && screen && phase < 2; phase++) {
+        if (phase == 0 && !middle) continue;
+        if (phase == 1 && sub) {
+            /* From the subsample to all the points: every end point's loss on the full data
+             * (the public f at theta), so that the ranking and the best compare like with
+             * like. */
+            sc_problem gp = pb;
+            gp.fast = NULL;
+            gp.xp = NULL;
+            double *obuf = sc_malloc_array(SC_OBJ_BUF(p), sizeof(double));
+            if (obuf == NULL) {
+                oom = 1;
+                break;
+            }
+            for (size_t k = 0; k < ns; k++) {
+                const double v = sc_problem_objective(&gp, thetas + k * p, NULL, obuf);
+                if (isfinite(outs[k].loss)) outs[k].loss = v;
+            }
+            free(obuf);
+        }
+        /* Rank the end points so far (by loss, then start index) and continue the best. */
+        nrk = 0;
+        for (size_t k = 0; k < ns; k++)
+            if (isfinite(outs[k].loss) && !outs[k].abandoned) rk[nrk++] = (ranked){outs[k].loss, k};
+        qsort(rk, nrk, sizeof *rk, cmp_ranked);
+        const size_t keep = phase == 0 ? nmid : npolish;
+        if (nrk > keep) nrk = keep;
+        /* Starts that are clearly worse than the best screened one stop early. */
+        sc_problem pb2 = phase == 0 ? sp : pb;
+        pb2.ref_loss = nrk > 0 && opts.screen == SC_SCREEN_ON ? rk[0].loss : 0.0;
+        oom = run_phase(&pb2, &opts, NULL, rk, nrk, 1, phase == 0 ? max_iter1 : max_iter,
+                        phase == 0 ? SC_SCREEN_TOL : tol, nthreads, thetas, outs, &ps);
+    }
+    if (!oom && screen) {
+        polished = sc_calloc(ns, 1);
+        if (polished == NULL) oom = 1;
+        for (size_t j = 0; polished != NULL && j < nrk; j++)
+            if (!outs[rk[j].index].abandoned) {
+                polished[rk[j].index] = 1;
+                npolished++;
+            }
+    }
+    free(rk);
+    free(sx);
+    free(sy);
+    free(sw);
+    sc_prepared_free(&spr);
     if (oom) {
         st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
-    }
-    if (screen) {
-        /* Second phase: the SC_POLISH best end points (by loss, then start index) continue to
-         * the full tolerance. */
-        size_t npol = 0;
-        ranked *rk = sc_malloc_array(ns, sizeof *rk);
-        if (rk == NULL) {
-            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
-            goto fail;
-        }
-        for (size_t k = 0; k < ns; k++)
-            if (isfinite(outs[k].loss)) rk[npol++] = (ranked){outs[k].loss, k};
-        qsort(rk, npol, sizeof *rk, cmp_ranked);
-        if (npol > SC_POLISH) npol = SC_POLISH;
-        int nt2 = nthreads < (int)npol ? nthreads : (int)npol;
-        if (nt2 < 1) nt2 = 1;
-#pragma omp parallel num_threads(nt2) reduction(| : oom)
-        {
-            sc_solver *sv = NULL;
-            double *t0 = sc_malloc_array(p, sizeof(double));
-            if (sc_solver_new(n, p, opts.loss, &sv) != SC_OK || t0 == NULL) oom = 1;
-#pragma omp for schedule(dynamic, 1)
-            for (size_t j = 0; j < npol; j++) {
-                if (sv == NULL || t0 == NULL) continue;
-                const size_t k = rk[j].index;
-                sc_start_out o;
-                memcpy(t0, thetas + k * p, p * sizeof(double));
-                if (sc_solver_run(sv, &pb, t0, max_iter, tol, thetas + k * p, &o) != SC_OK) {
-                    oom = 1;
-                    continue;
-                }
-                o.iterations += outs[k].iterations;
-                outs[k] = o;
-            }
-            sc_solver_free(sv);
-            free(t0);
-        }
-        free(rk);
-        if (oom) {
-            st = sc_fail(err, SC_ENOMEM, NULL, 0, 0, "out of memory");
-            goto fail;
-        }
     }
 
     /* The best: lowest loss, ties to the lowest start index. */
@@ -442,8 +540,14 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
      * so that exact fits with a loss at rounding level are counted too). Compared in the
      * optimiser's own numbers. */
     const double best_tol = 1e-6 * fabs(outs[best].loss) + 1e-20 * (double)n;
-    for (size_t k = 0; k < ns; k++)
-        if (isfinite(outs[k].loss) && outs[k].loss - outs[best].loss <= best_tol) fit->nbest++;
+    for (size_t k = 0; k < ns; k++) {
+        const int full = polished == NULL || polished[k];
+        const int inbest = isfinite(outs[k].loss) && outs[k].loss - outs[best].loss <= best_tol;
+        fit->nbest += (size_t)inbest;
+        fit->nbest_full += (size_t)(inbest && full);
+    }
+    fit->nconverged_full = polished == NULL ? ns : npolished;
+    if (opts.progress != NULL) opts.progress(opts.progress_ctx, total, total);
     if (copy_array(&fit->theta, thetas + best * p, p) != SC_OK ||
         copy_array(&fit->x, x, n * law->nx) != SC_OK || copy_array(&fit->y, y, n) != SC_OK ||
         (opts.w != NULL && copy_array(&fit->w, opts.w, n) != SC_OK) ||
@@ -487,6 +591,7 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     free(starts);
     free(thetas);
     free(outs);
+    free(polished);
     sc_prepared_free(&pr);
     *out = fit;
     return SC_OK;
@@ -494,6 +599,7 @@ fail:
     free(starts);
     free(thetas);
     free(outs);
+    free(polished);
     sc_prepared_free(&pr);
     sc_fit_free(fit);
     return st;

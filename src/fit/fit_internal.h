@@ -24,6 +24,11 @@ typedef struct sc_law_fast {
     void (*from_internal)(const double *ctx, const double *z, double *theta);
     /* Model (n) and, when J != NULL, Jacobian d f / d z (n x p) from transformed covariates. */
     void (*fj)(const double *z, const double *xp, size_t n, double *f, double *J);
+    /* Optional: model, Jacobian and second derivatives d2 f / dz_j dz_k (n x p(p+1)/2, packed
+     * as sc_law.hess) from transformed covariates, in one pass. With it (or with the law's
+     * public hess), Huber fits use the damped Newton solver; the engine sums loss, gradient
+     * and Hessian from these (sc_problem_hessian). */
+    void (*fjh)(const double *z, const double *xp, size_t n, double *f, double *J, double *H);
     /* Optional: the objective (sum of w r^2, or of w Huber(r)) and, when grad != NULL, its
      * gradient with respect to z, in one pass. Returns 0 (and writes nothing) when it cannot
      * evaluate at z, e.g. outside the range where it is exact; the engine then uses fj.
@@ -39,7 +44,7 @@ typedef struct sc_law_fast {
                    double *grad, double *hess);
 } sc_law_fast;
 
-/* The fast path of law, or NULL (src/laws/registry.c). */
+/* The fast path of law (law->fast), or NULL. */
 const sc_law_fast *sc_law_fast_find(const sc_law *law);
 
 /* One data set prepared for fitting. */
@@ -54,7 +59,14 @@ typedef struct sc_problem {
     const double *w;  /* n weights or NULL */
     sc_loss loss;
     double delta;
+    /* Polishing after screening: the best screened loss (0 or NaN: off). A start still more
+     * than SC_WORSE_REL above it whose loss decreases too slowly to reach it within its
+     * remaining iterations stops early (docs/fitting.md). */
+    double ref_loss;
 } sc_problem;
+
+#define SC_WORSE_REL 1e-6
+#define SC_WORSE_EVERY 10
 
 /* Outcome of one start. */
 typedef struct sc_start_out {
@@ -62,6 +74,7 @@ typedef struct sc_start_out {
     int converged;     /* met the convergence test */
     sc_status code;    /* SC_OK when converged, else why not */
     size_t iterations;
+    int abandoned;     /* polishing stopped it as clearly worse (sc_problem.ref_loss) */
     char reason[96];
 } sc_start_out;
 
@@ -85,8 +98,17 @@ void sc_problem_eval(const sc_problem *pb, const double *theta, size_t i0, size_
 /* Objective (and gradient when grad != NULL) of pb at theta (internal z with a fast path).
  * buf needs SC_OBJ_BUF(p) doubles. */
 #define SC_CHUNK 64
-#define SC_OBJ_BUF(p) (SC_CHUNK * ((p) + 6) + (p))
+#define SC_OBJ_BUF(p) (SC_CHUNK * ((p) + 6 + (p) * ((p) + 1) / 2) + (p))
 double sc_problem_objective(const sc_problem *pb, const double *theta, double *grad, double *buf);
+
+/* Whether pb can give the objective's Hessian (a fused fast-path routine, the fast path's
+ * fjh, or the law's public hess): then Huber fits use the damped Newton solver. */
+int sc_problem_has_hessian(const sc_problem *pb);
+/* Objective, gradient and full p x p Hessian (row-major) of pb at theta (internal z with a
+ * fast path), in one pass over the data. Returns 0 when they cannot be evaluated there (the
+ * fused routine's range guard); values may still be non-finite. buf: SC_OBJ_BUF(p). */
+int sc_problem_hessian(const sc_problem *pb, const double *theta, double *value, double *grad,
+                       double *hess, double *buf);
 
 /* Data prepared for a problem: observations in fit space and transformed covariates. */
 typedef struct sc_prepared {
@@ -125,6 +147,10 @@ size_t sc_best_serial(sc_solver *s, const sc_problem *pb, const double *starts, 
 #define SC_SCREEN_TOL 1e-4
 #define SC_SCREEN_TOL_NEWTON 1e-2
 #define SC_POLISH 16
+/* Iteration cap of each screening run. */
+#define SC_SCREEN_MAX_ITER 1000
+/* Screening on a subsample (SC_SCREEN_ON, more than 2 SC_SUBSAMPLE points): its size. */
+#define SC_SUBSAMPLE 256
 
 /* Turns off GSL's default error handler (which aborts): the library reports statuses instead. */
 void sc_gsl_quiet(void);

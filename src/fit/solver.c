@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * One start of the local optimiser on a prepared problem: Levenberg-Marquardt
  * (gsl_multifit_nlinear) for least squares; for the sum of Huber losses a damped Newton method
- * when the law's fast path gives the Hessian, else BFGS (gsl_multimin vector_bfgs2). Workspaces are sized once and reused for every start run by a thread. */
+ * when the law gives second derivatives (its fast path or its hess), else BFGS (gsl_multimin
+ * vector_bfgs2). Workspaces are sized once and reused for every start run by a thread. */
 #include "fit/fit_internal.h"
 
 #include <float.h>
@@ -101,6 +102,76 @@ double sc_problem_objective(const sc_problem *pb, const double *theta, double *g
         }
     }
     return loss;
+}
+
+int sc_problem_has_hessian(const sc_problem *pb)
+{
+    if (pb->fast != NULL) return pb->fast->hessian != NULL || pb->fast->fjh != NULL;
+    return pb->law->hess != NULL;
+}
+
+/* Loss, gradient and Hessian from the model's first and second derivatives: for
+ * loss = sum w rho(r), r = y - f, psi = rho', psi' = rho'',
+ *     grad = -sum w psi grad f,   Hess = sum w (psi' grad f grad f^T - psi Hess f)
+ * (Huber: psi = clamp(r, -delta, delta), psi' = 1 inside |r| < delta, else 0; least squares:
+ * psi = 2 r, psi' = 2). The upper triangle is summed in point order, then mirrored. */
+int sc_problem_hessian(const sc_problem *pb, const double *theta, double *value, double *grad,
+                       double *hess, double *buf)
+{
+    const sc_law_fast *fast = pb->fast;
+    if (fast != NULL && fast->hessian != NULL)
+        return fast->hessian(theta, pb->ctx, pb->xp, pb->yf, pb->w, pb->n, pb->loss, pb->delta,
+                             value, grad, hess);
+    if (!sc_problem_has_hessian(pb)) return 0;
+    const size_t p = pb->p, n = pb->n, q = p * (p + 1) / 2;
+    const double delta = pb->delta;
+    const int huber = pb->loss == SC_LOSS_HUBER;
+    double *f = buf, *J = buf + SC_CHUNK, *Hf = J + SC_CHUNK * p, *scratch = Hf + SC_CHUNK * q;
+    double loss = 0.0;
+    memset(grad, 0, p * sizeof *grad);
+    memset(hess, 0, p * p * sizeof *hess);
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        if (fast != NULL) {
+            fast->fjh(theta, pb->xp + i0 * fast->nxp, m, f, J, Hf);
+        } else {
+            const double *x = pb->x + i0 * pb->law->nx;
+            sc_problem_eval(pb, theta, i0, m, f, J, scratch);
+            pb->law->hess(theta, x, m, Hf);
+        }
+        for (size_t i = 0; i < m; i++) {
+            const double r = pb->yf[i0 + i] - f[i];
+            const double wi = pb->w != NULL ? pb->w[i0 + i] : 1.0;
+            double term, psi, dpsi;
+            if (huber) {
+                if (r < delta && r > -delta) {
+                    psi = r;
+                    dpsi = 1.0;
+                } else {
+                    psi = r > 0 ? delta : -delta;
+                    dpsi = 0.0;
+                }
+                term = psi * (r - 0.5 * psi);
+            } else {
+                term = r * r;
+                psi = 2.0 * r;
+                dpsi = 2.0;
+            }
+            loss += wi * term;
+            const double *row = J + i * p, *hr = Hf + i * q;
+            const double c = wi * psi, d = wi * dpsi;
+            size_t t = 0;
+            for (size_t j = 0; j < p; j++) {
+                grad[j] -= c * row[j];
+                const double dj = d * row[j];
+                for (size_t k = j; k < p; k++, t++) hess[j * p + k] += dj * row[k] - c * hr[t];
+            }
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k < j; k++) hess[j * p + k] = hess[k * p + j];
+    *value = loss;
+    return 1;
 }
 
 struct sc_solver {
@@ -382,13 +453,14 @@ static sc_status run_bfgs(sc_solver *s, const sc_problem *pb, const double *thet
 #define SC_NEWTON_STEP0 0.1     /* parameter units (as BFGS's first trial step) */
 #define SC_NEWTON_MU_MAX 1e16   /* mu relative to its scale at which no step lowers the loss */
 #define SC_NEWTON_FLAT_ITERS 2
+#define SC_CRAWL_REL 1e-6    /* relative loss decrease per accepted step */
+#define SC_CRAWL_WINDOWS 5  /* windows of SC_WORSE_EVERY accepted steps */
 
-static int newton_eval(const sc_problem *pb, const double *z, double *f, double *g, double *H)
+static int newton_eval(sc_solver *s, const sc_problem *pb, const double *z, double *f, double *g,
+                       double *H)
 {
     const size_t p = pb->p;
-    if (!pb->fast->hessian(z, pb->ctx, pb->xp, pb->yf, pb->w, pb->n, pb->loss, pb->delta, f, g,
-                           H))
-        return 0;
+    if (!sc_problem_hessian(pb, z, f, g, H, s->buf)) return 0;
     return isfinite(*f) && all_finite(g, p) && all_finite(H, p * p);
 }
 
@@ -406,6 +478,17 @@ static int newton_solve(sc_solver *s, const double *H, const double *g, double m
            all_finite(s->nstep->data, p);
 }
 
+/* While polishing: f is more than SC_WORSE_REL above the best screened loss and, at the rate of
+ * the last SC_WORSE_EVERY accepted steps (from fprev to f), would not reach it within the
+ * iterations left. */
+static int clearly_worse(const sc_problem *pb, double f, double fprev, size_t it, size_t max_iter)
+{
+    const double ref = pb->ref_loss;
+    if (!(ref > 0) || !(f > ref * (1.0 + SC_WORSE_REL))) return 0;
+    const double rate = (fprev - f) / SC_WORSE_EVERY, left = (double)(max_iter - it);
+    return rate * left < f - ref;
+}
+
 static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *theta0,
                             size_t max_iter, double tol, double *theta, sc_start_out *out)
 {
@@ -416,7 +499,7 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
     out->iterations = 0;
     /* Outside the range where the law's Hessian is exact (or at a NaN start): BFGS, which falls
      * back on the Jacobian. */
-    if (!newton_eval(pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
+    if (!newton_eval(s, pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
     double scale = 0.0, gn = 0.0;
     for (size_t j = 0; j < p; j++) {
         scale = fmax(scale, fabs(H[j * p + j]));
@@ -424,6 +507,13 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
     }
     if (!(scale > 0)) scale = 1.0;
     double mu = fmax(SC_NEWTON_TAU * scale, sqrt(gn) / SC_NEWTON_STEP0), nu = 2.0;
+    /* Where the Hessian nearly vanishes (every residual beyond delta and the model almost
+     * linear: the Huber loss is then piecewise linear) the first mu comes from the gradient;
+     * the damping limit is measured against it, so that the search can still move along -g. */
+    scale = fmax(scale, SC_NEWTON_TAU * mu);
+    double fref = f;
+    size_t nacc = 0;
+    int crawl = 0;
     /* Stopping rules as for BFGS: scaled gradient below tol * loss; a relative loss decrease
      * below ftol on SC_NEWTON_FLAT_ITERS accepted steps in a row; or no step lowers the loss
      * even with the largest damping (a numerical minimum). Iterations count the steps tried
@@ -465,7 +555,7 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
             zt[i] = z[i] + step[i];
         }
         const double pred = -(gs + 0.5 * sHs);
-        if (newton_eval(pb, zt, &ft, gt, Ht) && ft < f) {
+        if (newton_eval(s, pb, zt, &ft, gt, Ht) && ft < f) {
             const double rho = pred > 0 ? (f - ft) / pred : 0.0;
             const double c = 2.0 * rho - 1.0;
             mu *= fmax(1.0 / 3.0, 1.0 - c * c * c);
@@ -478,6 +568,25 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
             if (flat >= SC_NEWTON_FLAT_ITERS) {
                 why = "converged: relative loss change below tolerance";
                 break;
+            }
+            if (++nacc % SC_WORSE_EVERY == 0) {
+                if (clearly_worse(pb, f, fref, it, max_iter)) {
+                    why = "stopped: clearly above the best screened loss";
+                    out->abandoned = 1;
+                    break;
+                }
+                /* While polishing: a loss that keeps decreasing by less than SC_CRAWL_REL
+                 * relative per step (a valley towards a degenerate limit of the law, where the
+                 * minimum is at infinity) ends the start as not converged. */
+                crawl = pb->ref_loss > 0 && fref - f < SC_CRAWL_REL * SC_WORSE_EVERY * f
+                            ? crawl + 1
+                            : 0;
+                if (crawl >= SC_CRAWL_WINDOWS) {
+                    code = SC_ENOCONV;
+                    why = "no progress: the loss decreases too slowly (minimum at infinity?)";
+                    break;
+                }
+                fref = f;
             }
         } else {
             mu *= nu;
@@ -523,6 +632,7 @@ static int lm_df(const gsl_vector *v, void *params, gsl_matrix *J)
 }
 
 #define SC_LM_GTOL_STALL 1e-4
+#define SC_LM_STALL 10 /* windows of SC_WORSE_EVERY iterations */
 
 static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0, size_t max_iter,
                         double tol, double *theta, sc_start_out *out)
@@ -550,6 +660,8 @@ static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0
     const char *why = NULL;
     sc_status code = SC_OK;
     size_t it = 0;
+    double ssref = INFINITY;
+    int stall = 0;
     for (;;) {
         if (it >= max_iter) {
             code = SC_ENOCONV;
@@ -582,6 +694,25 @@ static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0
                             : "converged: gradient below tolerance";
             break;
         }
+        if (pb->ref_loss > 0 && it % SC_WORSE_EVERY == 0) {
+            const gsl_vector *rv = gsl_multifit_nlinear_residual(s->lm);
+            double ss = 0.0;
+            for (size_t i = 0; i < n; i++) ss += rv->data[i] * rv->data[i];
+            if (it > SC_WORSE_EVERY && clearly_worse(pb, ss, ssref, it, max_iter)) {
+                why = "stopped: clearly above the best screened loss";
+                out->abandoned = 1;
+                break;
+            }
+            /* While polishing, a sum of squares that no longer changes (relative to tol) over
+             * SC_LM_STALL windows ends the start as the iteration limit would. */
+            stall = ssref - ss <= tol * ss ? stall + 1 : 0;
+            if (stall >= SC_LM_STALL) {
+                code = SC_ENOCONV;
+                why = "no progress: the sum of squares stopped decreasing";
+                break;
+            }
+            ssref = ss;
+        }
     }
     const gsl_vector *x = gsl_multifit_nlinear_position(s->lm);
     from_internal(pb, x->data, theta);
@@ -608,8 +739,7 @@ sc_status sc_solver_run(sc_solver *s, const sc_problem *pb, const double *theta0
     s->cache_ok = 0;
     if (pb->loss == SC_LOSS_HUBER) {
         if (s->mm == NULL) return SC_EINVAL;
-        if (pb->fast != NULL && pb->fast->hessian != NULL)
-            return run_newton(s, pb, theta0, max_iter, tol, theta, out);
+        if (sc_problem_has_hessian(pb)) return run_newton(s, pb, theta0, max_iter, tol, theta, out);
         return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
     }
     return run_lm(s, pb, theta0, max_iter, tol, theta, out);

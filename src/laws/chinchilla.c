@@ -409,6 +409,36 @@ static void chin_jac(const double *theta, const double *x, size_t n, double *J)
     }
 }
 
+/* Second derivatives of f = LSE(u), u = A theta (u1 = a - alpha log N, u2 = b - beta log D,
+ * u3 = e): Hess f = A^T (diag(s) - s s^T) A (Boyd and Vandenberghe 2004, sec. 3.1.5). Column j
+ * of A is sigma_j times the unit vector of term t_j: t = (1, 2, 3, 1, 2) and
+ * sigma = (1, 1, 1, -log N, -log D) for (a, b, e, alpha, beta), so
+ * H_jk = sigma_j sigma_k M[t_j][t_k] with M = diag(s) - s s^T. */
+static void chin_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    static const int term[5] = {0, 1, 2, 0, 1};
+    double xp[2 * BLOCK], f[BLOCK], J[5 * BLOCK];
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+        size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
+        logs(x + 2 * i0, m, xp);
+        fj_prepared(theta, xp, m, f, J);
+        for (size_t i = 0; i < m; i++) {
+            const double s[3] = {J[5 * i], J[5 * i + 1], J[5 * i + 2]};
+            const double sig[5] = {1.0, 1.0, 1.0, -xp[2 * i], -xp[2 * i + 1]};
+            double *h = H + 15 * (i0 + i);
+            size_t t = 0;
+            for (int j = 0; j < 5; j++)
+                for (int k = j; k < 5; k++, t++) {
+                    const int tj = term[j], tk = term[k];
+                    const double Mjk = (tj == tk ? s[tj] : 0.0) - s[tj] * s[tk];
+                    h[t] = sig[j] * sig[k] * Mjk;
+                }
+        }
+    }
+}
+
+extern const sc_law_fast sc_law_fast_chinchilla;
+
 /* The grid of Hoffmann et al. (Appendix D.2) as used by Besiroglu et al.: alpha, beta in
  * {0, 0.5, 1, 1.5, 2}, e in {-1, -0.5, 0, 0.5, 1}, a, b in {0, 5, ..., 25}: 4500 starts,
  * in the order of nested loops a (outermost), b, e, alpha, beta (innermost). */
@@ -475,6 +505,8 @@ const sc_law sc_law_chinchilla = {
     .check = chin_check,
     .natural = chin_natural,
     .shown_names = shown_names,
+    .hess = chin_hess,
+    .fast = &sc_law_fast_chinchilla,
 };
 
 const sc_law_fast sc_law_fast_chinchilla = {

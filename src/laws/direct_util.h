@@ -6,6 +6,7 @@
 #include "scalecast.h"
 
 #include "core/internal.h"
+#include "fit/fastmath.h"
 
 #include <gsl/gsl_fit.h>
 #include <math.h>
@@ -22,6 +23,32 @@ static inline double sc_lse2(double u, double v, double *wu, double *wv)
     if (wu) *wu = eu / s;
     if (wv) *wv = ev / s;
     return m + log(s);
+}
+
+/* Two-term log-sum-exp with the branch-free exp and log of fit/fastmath.h (vectorisable):
+ * LSE(u, v) = max(u, v) + log(1 + e^-|u - v|), and the softmax weights. */
+static inline double sc_lse2_fast(double u, double v, double *wu, double *wv)
+{
+    const double d = u - v, m = u > v ? u : v;
+    double ad = d < 0 ? -d : d;
+    ad = ad < 708.0 ? ad : 708.0;
+    const double t = sc_fast_exp(-ad);
+    const double big = 1.0 / (1.0 + t), small = t * big;
+    *wu = d > 0 ? big : small;
+    *wv = d > 0 ? small : big;
+    return m + sc_fast_log(1.0 + t);
+}
+
+/* Per point of a two-term LSE law, f = LSE(u1, u2) with u1, u2 linear in the parameters
+ * (gradients A1, A2): grad f = s1 A1 + s2 A2 and Hess f = s1 s2 v v^T with v = A1 - A2
+ * (diag(s) - s s^T = s1 s2 [[1, -1], [-1, 1]] for s1 + s2 = 1; the Hessian of log-sum-exp,
+ * Boyd and Vandenberghe 2004, "Convex Optimization", sec. 3.1.5). Writes the p(p+1)/2 packed
+ * upper triangle of s1 s2 v v^T. */
+static inline void sc_lse2_hess(double s1s2, const double *v, size_t p, double *H)
+{
+    size_t t = 0;
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = j; k < p; k++) H[t++] = s1s2 * v[j] * v[k];
 }
 
 /* log(-log y) for y in (0, 1): the fit space of the direct laws (Krajewski et al. 2025, Eq. 2). */

@@ -5,7 +5,7 @@
  * fitted in log-sum-exp form  log(-log Q') = LSE(a - alpha log N, b - beta log D)  (A = e^a,
  * B = e^b) with a Huber(1e-3) loss from the paper's 81-start grid: alpha, beta in
  * {0.5, 1, 1.5}, a, b in {5, 10, 15}. */
-#include "core/internal.h"
+#include "fit/fit_internal.h"
 #include "laws/direct_util.h"
 
 #include <math.h>
@@ -33,6 +33,91 @@ static void mt_jac(const double *theta, const double *x, size_t n, double *J)
         J[i * 4 + 3] = -wd * ld;
     }
 }
+
+/* Second derivatives: f = LSE(a - alpha log N, b - beta log D), v = (1, -log N, -1, log D),
+ * Hess f = s1 s2 v v^T (direct_util.h). */
+static void mt_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    for (size_t i = 0; i < n; i++) {
+        double ln = log(x[2 * i]), ld = log(x[2 * i + 1]), wn, wd;
+        (void)sc_lse2(theta[0] - theta[1] * ln, theta[2] - theta[3] * ld, &wn, &wd);
+        const double v[4] = {1.0, -ln, -1.0, ld};
+        sc_lse2_hess(wn * wd, v, 4, H + 10 * i);
+    }
+}
+
+/* Fast path: covariates log N - cN, log D - cD (centres: the means over the data), internal
+ * parameters z = (a - alpha cN, alpha, b - beta cD, beta); one vectorisable pass gives model,
+ * Jacobian and second derivatives. */
+static void mt_prep(const double *x, size_t n, double *xp, double *ctx)
+{
+    double cn = 0.0, cd = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        xp[2 * i] = log(x[2 * i]);
+        xp[2 * i + 1] = log(x[2 * i + 1]);
+        cn += xp[2 * i];
+        cd += xp[2 * i + 1];
+    }
+    cn = n ? cn / (double)n : 0.0;
+    cd = n ? cd / (double)n : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        xp[2 * i] -= cn;
+        xp[2 * i + 1] -= cd;
+    }
+    ctx[0] = cn;
+    ctx[1] = cd;
+}
+
+static void mt_to_internal(const double *ctx, const double *theta, double *z)
+{
+    z[0] = theta[0] - theta[1] * ctx[0];
+    z[1] = theta[1];
+    z[2] = theta[2] - theta[3] * ctx[1];
+    z[3] = theta[3];
+}
+
+static void mt_from_internal(const double *ctx, const double *z, double *theta)
+{
+    theta[0] = z[0] + z[1] * ctx[0];
+    theta[1] = z[1];
+    theta[2] = z[2] + z[3] * ctx[1];
+    theta[3] = z[3];
+}
+
+static void mt_fjh(const double *z, const double *xp, size_t n, double *f, double *J, double *H)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double x1 = xp[2 * i], x2 = xp[2 * i + 1];
+        double s1, s2;
+        f[i] = sc_lse2_fast(z[0] - z[1] * x1, z[2] - z[3] * x2, &s1, &s2);
+        if (J == NULL) continue;
+        double *r = J + 4 * i;
+        r[0] = s1;
+        r[1] = -s1 * x1;
+        r[2] = s2;
+        r[3] = -s2 * x2;
+        if (H == NULL) continue;
+        const double q = s1 * s2;
+        double *h = H + 10 * i;
+        h[0] = q;
+        h[1] = -q * x1;
+        h[2] = -q;
+        h[3] = q * x2;
+        h[4] = q * x1 * x1;
+        h[5] = q * x1;
+        h[6] = -q * x1 * x2;
+        h[7] = q;
+        h[8] = -q * x2;
+        h[9] = q * x2 * x2;
+    }
+}
+
+static void mt_fj(const double *z, const double *xp, size_t n, double *f, double *J)
+{
+    mt_fjh(z, xp, n, f, J, NULL);
+}
+
+extern const sc_law_fast sc_law_fast_multitpr;
 
 static size_t mt_starts(const double *x, const double *y, size_t n, double *theta0, size_t max)
 {
@@ -94,4 +179,16 @@ const sc_law sc_law_multitpr = {
     .check = mt_check,
     .natural = mt_natural,
     .shown_names = shown_names,
+    .hess = mt_hess,
+    .fast = &sc_law_fast_multitpr,
+};
+
+const sc_law_fast sc_law_fast_multitpr = {
+    .law = &sc_law_multitpr,
+    .nxp = 2,
+    .prep = mt_prep,
+    .to_internal = mt_to_internal,
+    .from_internal = mt_from_internal,
+    .fj = mt_fj,
+    .fjh = mt_fjh,
 };

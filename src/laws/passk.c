@@ -34,6 +34,14 @@ static void passk_jac(const double *theta, const double *x, size_t n, double *J)
     }
 }
 
+/* Linear in theta: the second derivatives are zero. */
+static void passk_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    (void)theta;
+    (void)x;
+    for (size_t i = 0; i < 10 * n; i++) H[i] = 0.0;
+}
+
 /* Closed form: weighted linear least squares on the design (log C, log k, log C log k, 1). */
 static sc_status passk_linear(const double *x, const double *y, const double *w, size_t n,
                               double *theta)
@@ -107,4 +115,5 @@ const sc_law sc_law_passk = {
     .check = passk_check,
     .natural = NULL,
     .shown_names = param_names,
+    .hess = passk_hess,
 };

@@ -29,6 +29,14 @@ static void pl_jac(const double *theta, const double *x, size_t n, double *J)
     }
 }
 
+/* Linear in theta: the second derivatives are zero. */
+static void pl_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    (void)theta;
+    (void)x;
+    for (size_t i = 0; i < 3 * n; i++) H[i] = 0.0;
+}
+
 /* Ordinary (or weighted) least squares of log(-log y) on log C, as the paper's code does. */
 static sc_status pl_linear(const double *x, const double *y, const double *w, size_t n,
                            double *theta)
@@ -60,4 +68,5 @@ const sc_law sc_law_powerlaw = {
     .check = sc_check_c_qnorm,
     .natural = pl_natural,
     .shown_names = shown_names,
+    .hess = pl_hess,
 };

@@ -4,7 +4,7 @@
  * fitted in log-sum-exp form  log(-log Q') = LSE(a - alpha log C, e)  (A = e^a, E = e^e) with a
  * Huber(1e-3) loss from a 150-start grid (alpha in {0, 0.5, ..., 2}, a in {0, 5, ..., 25},
  * e in {-1, -0.5, ..., 1}), as in the paper's code. */
-#include "core/internal.h"
+#include "fit/fit_internal.h"
 #include "laws/direct_util.h"
 
 #include <math.h>
@@ -30,6 +30,77 @@ static void qm_jac(const double *theta, const double *x, size_t n, double *J)
         J[i * 3 + 2] = we;
     }
 }
+
+/* Second derivatives: f = LSE(u1, u2), u1 = a - alpha log C, u2 = e, so with
+ * v = grad u1 - grad u2 = (1, -log C, -1), Hess f = s1 s2 v v^T (direct_util.h). */
+static void qm_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    for (size_t i = 0; i < n; i++) {
+        double lc = log(x[i]), wu, we;
+        (void)sc_lse2(theta[0] - theta[1] * lc, theta[2], &wu, &we);
+        const double v[3] = {1.0, -lc, -1.0};
+        sc_lse2_hess(wu * we, v, 3, H + 6 * i);
+    }
+}
+
+/* Fast path: covariate log C - c (c the mean of log C over the data), internal parameters
+ * z = (a - alpha c, alpha, e), which decorrelates a and alpha; model, Jacobian and second
+ * derivatives in one vectorisable pass (fit/fastmath.h). */
+static void qm_prep(const double *x, size_t n, double *xp, double *ctx)
+{
+    double c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        xp[i] = log(x[i]);
+        c += xp[i];
+    }
+    c = n ? c / (double)n : 0.0;
+    for (size_t i = 0; i < n; i++) xp[i] -= c;
+    ctx[0] = c;
+}
+
+static void qm_to_internal(const double *ctx, const double *theta, double *z)
+{
+    z[0] = theta[0] - theta[1] * ctx[0];
+    z[1] = theta[1];
+    z[2] = theta[2];
+}
+
+static void qm_from_internal(const double *ctx, const double *z, double *theta)
+{
+    theta[0] = z[0] + z[1] * ctx[0];
+    theta[1] = z[1];
+    theta[2] = z[2];
+}
+
+static void qm_fjh(const double *z, const double *xp, size_t n, double *f, double *J, double *H)
+{
+    const double z0 = z[0], alpha = z[1], e = z[2];
+    for (size_t i = 0; i < n; i++) {
+        const double xc = xp[i];
+        double s1, s2;
+        f[i] = sc_lse2_fast(z0 - alpha * xc, e, &s1, &s2);
+        if (J == NULL) continue;
+        J[3 * i] = s1;
+        J[3 * i + 1] = -s1 * xc;
+        J[3 * i + 2] = s2;
+        if (H == NULL) continue;
+        const double q = s1 * s2;
+        double *h = H + 6 * i;
+        h[0] = q;
+        h[1] = -q * xc;
+        h[2] = -q;
+        h[3] = q * xc * xc;
+        h[4] = q * xc;
+        h[5] = q;
+    }
+}
+
+static void qm_fj(const double *z, const double *xp, size_t n, double *f, double *J)
+{
+    qm_fjh(z, xp, n, f, J, NULL);
+}
+
+extern const sc_law_fast sc_law_fast_powerlaw_qmax;
 
 static size_t qm_starts(const double *x, const double *y, size_t n, double *theta0, size_t max)
 {
@@ -72,4 +143,16 @@ const sc_law sc_law_powerlaw_qmax = {
     .check = sc_check_c_qnorm,
     .natural = qm_natural,
     .shown_names = shown_names,
+    .hess = qm_hess,
+    .fast = &sc_law_fast_powerlaw_qmax,
+};
+
+const sc_law_fast sc_law_fast_powerlaw_qmax = {
+    .law = &sc_law_powerlaw_qmax,
+    .nxp = 1,
+    .prep = qm_prep,
+    .to_internal = qm_to_internal,
+    .from_internal = qm_from_internal,
+    .fj = qm_fj,
+    .fjh = qm_fjh,
 };

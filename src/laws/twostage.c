@@ -35,6 +35,14 @@ static void lp_jac(const double *theta, const double *x, size_t n, double *J)
     }
 }
 
+/* The stage-1 and linear stage-2 laws are linear in theta: zero second derivatives. */
+static void zero_hess2(const double *theta, const double *x, size_t n, double *H)
+{
+    (void)theta;
+    (void)x;
+    for (size_t i = 0; i < 3 * n; i++) H[i] = 0.0;
+}
+
 static sc_status lp_linear(const double *x, const double *y, const double *w, size_t n,
                            double *theta)
 {
@@ -71,6 +79,7 @@ const sc_law sc_law_loss_power = {
     .check = lp_check,
     .natural = lp_natural,
     .shown_names = lp_shown,
+    .hess = zero_hess2,
 };
 
 /* ---- stage 2, linear ---- */
@@ -126,6 +135,7 @@ const sc_law sc_law_acc_linear = {
     .check = acc_check,
     .natural = NULL,
     .shown_names = al_params,
+    .hess = zero_hess2,
 };
 
 /* ---- stage 2, logistic ---- */
@@ -154,6 +164,30 @@ static void ag_jac(const double *theta, const double *x, size_t n, double *J)
         J[i * 4 + 1] = 1.0;
         J[i * 4 + 2] = theta[0] * ds * d;
         J[i * 4 + 3] = -theta[0] * ds * theta[2];
+    }
+}
+
+/* Second derivatives of f = a sigma(k d) + b, d = L - L0, with sigma' = sigma (1 - sigma),
+ * sigma'' = sigma' (1 - 2 sigma): f_ak = sigma' d, f_aL0 = -sigma' k, f_kk = a sigma'' d^2,
+ * f_kL0 = -a (sigma'' k d + sigma'), f_L0L0 = a sigma'' k^2; the rest are zero. */
+static void ag_hess(const double *theta, const double *x, size_t n, double *H)
+{
+    const double a = theta[0], k = theta[2];
+    for (size_t i = 0; i < n; i++) {
+        const double d = x[i] - theta[3];
+        const double s = sigmoid(k * d), ds = s * (1.0 - s), dds = ds * (1.0 - 2.0 * s);
+        double *h = H + 10 * i;
+        /* (a,a) (a,b) (a,k) (a,L0) (b,b) (b,k) (b,L0) (k,k) (k,L0) (L0,L0) */
+        h[0] = 0.0;
+        h[1] = 0.0;
+        h[2] = ds * d;
+        h[3] = -ds * k;
+        h[4] = 0.0;
+        h[5] = 0.0;
+        h[6] = 0.0;
+        h[7] = a * dds * d * d;
+        h[8] = -a * (dds * k * d + ds);
+        h[9] = a * dds * k * k;
     }
 }
 
@@ -227,4 +261,5 @@ const sc_law sc_law_acc_logistic = {
     .check = acc_check,
     .natural = NULL,
     .shown_names = ag_params,
+    .hess = ag_hess,
 };

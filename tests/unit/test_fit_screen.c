@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Screened multistart (SC_SCREEN_ON): the same optimum as running every start to the full
+ * tolerance, identical results with 1 and 2 threads (also when screening on a subsample of
+ * many points), the statistics of the fully converged starts, the progress callback, and the
+ * damped Newton path of a law without a fast path (its public hess only). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scalecast.h"
+
+#define NBIG 700
+
+/* Deterministic noise in [-1, 1]. */
+static double noise(size_t i)
+{
+    return sin(12.9898 * (double)i + 78.233 * (double)(i * i % 97));
+}
+
+/* powerlaw-qmax data: n points of log(-log Q') = LSE(a - alpha log C, e), with noise of
+ * 3e-3 in fit space (3 delta) and every tenth point an outlier. */
+static void qmax_data(size_t n, double *C, double *q)
+{
+    const double t[3] = {12.0, 0.25, -2.0};
+    for (size_t i = 0; i < n; i++) C[i] = 1e18 * pow(10.0, 4.0 * (double)i / (double)(n - 1));
+    sc_law_predict(&sc_law_powerlaw_qmax, t, C, n, q);
+    for (size_t i = 0; i < n; i++) {
+        double f = log(-log(q[i])) + 3e-3 * noise(i) + (i % 10 == 3 ? 0.05 : 0.0);
+        q[i] = exp(-exp(f));
+    }
+}
+
+static sc_fit *qmax_fit(const sc_law *law, size_t n, int threads, int screen, size_t *calls,
+                        int *ok_progress);
+
+typedef struct prog {
+    size_t calls, last, total;
+    int ok;
+} prog;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    prog *p = ctx;
+    if (p->calls > 0 && (done < p->last || total != p->total)) p->ok = 0;
+    if (done > total) p->ok = 0;
+    p->calls++;
+    p->last = done;
+    p->total = total;
+}
+
+static sc_fit *qmax_fit(const sc_law *law, size_t n, int threads, int screen, size_t *calls,
+                        int *ok_progress)
+{
+    static double C[NBIG], q[NBIG];
+    qmax_data(n, C, q);
+    sc_fit_opts o;
+    sc_fit_opts_init(&o);
+    o.loss = SC_LOSS_HUBER;
+    o.huber_delta = 1e-3;
+    o.tol = 1e-12;
+    o.max_iter = 20000;
+    o.threads = threads;
+    o.screen = screen;
+    prog pr = {0, 0, 0, 1};
+    o.progress = on_progress;
+    o.progress_ctx = &pr;
+    omp_set_num_threads(threads);
+    sc_fit *f = NULL;
+    assert_int_equal(sc_fit_run(law, C, q, n, &o, &f, NULL), SC_OK);
+    if (calls) *calls = pr.calls;
+    if (ok_progress) *ok_progress = pr.ok && pr.last == pr.total && pr.total > 0;
+    return f;
+}
+
+static void same_fit(const sc_fit *a, const sc_fit *b)
+{
+    assert_true(a->loss == b->loss);
+    for (size_t k = 0; k < a->p; k++) assert_true(a->theta[k] == b->theta[k]);
+    assert_int_equal(a->nbest, b->nbest);
+    assert_int_equal(a->nbest_full, b->nbest_full);
+    assert_int_equal(a->nconverged_full, b->nconverged_full);
+    assert_int_equal(a->iterations, b->iterations);
+}
+
+static void test_screen_same_optimum(void **state)
+{
+    (void)state;
+    const size_t sizes[2] = {60, NBIG}; /* NBIG > 2 * 256: screening on a subsample */
+    for (int s = 0; s < 2; s++) {
+        sc_fit *off = qmax_fit(&sc_law_powerlaw_qmax, sizes[s], 1, SC_SCREEN_OFF, NULL, NULL);
+        sc_fit *on = qmax_fit(&sc_law_powerlaw_qmax, sizes[s], 1, SC_SCREEN_ON, NULL, NULL);
+        assert_int_equal(off->nstarts, 150);
+        assert_int_equal(off->nconverged_full, 150);
+        assert_int_equal(off->nbest_full, off->nbest);
+        assert_true(on->nconverged_full <= 16 && on->nconverged_full >= 1);
+        assert_true(on->nbest_full <= on->nconverged_full && on->nbest_full >= 1);
+        /* The screened search ends at the optimum of the full one (to the tolerance). */
+        if (!(fabs(on->loss - off->loss) <= 1e-9 * off->loss))
+            fail_msg("n %zu: screened loss %.17g, every start %.17g", sizes[s], on->loss,
+                     off->loss);
+        for (size_t k = 0; k < 3; k++) assert_true(fabs(on->theta[k] - off->theta[k]) < 1e-5);
+        sc_fit_free(off);
+        sc_fit_free(on);
+    }
+}
+
+static void test_screen_threads(void **state)
+{
+    (void)state;
+    const size_t sizes[2] = {60, NBIG};
+    for (int s = 0; s < 2; s++) {
+        sc_fit *a = qmax_fit(&sc_law_powerlaw_qmax, sizes[s], 1, SC_SCREEN_ON, NULL, NULL);
+        sc_fit *b = qmax_fit(&sc_law_powerlaw_qmax, sizes[s], 2, SC_SCREEN_ON, NULL, NULL);
+        same_fit(a, b);
+        sc_fit_free(a);
+        sc_fit_free(b);
+    }
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        size_t calls = 0;
+        int ok = 0;
+        sc_fit *f = qmax_fit(&sc_law_powerlaw_qmax, 60, threads, SC_SCREEN_ON, &calls, &ok);
+        assert_true(ok);                   /* monotone, same total, last call done == total */
+        assert_true(calls >= 2 && calls <= 102);
+        sc_fit_free(f);
+    }
+}
+
+/* A law defined outside the library (no fast path) with its public hess uses the damped
+ * Newton method too and reaches the same optimum as the library's fast path. */
+static void test_public_hess_newton(void **state)
+{
+    (void)state;
+    sc_law plain = sc_law_powerlaw_qmax;
+    plain.fast = NULL;
+    sc_law nohess = plain;
+    nohess.hess = NULL; /* BFGS */
+    sc_fit *fast = qmax_fit(&sc_law_powerlaw_qmax, 60, 1, SC_SCREEN_OFF, NULL, NULL);
+    sc_fit *pub = qmax_fit(&plain, 60, 1, SC_SCREEN_OFF, NULL, NULL);
+    sc_fit *bfgs = qmax_fit(&nohess, 60, 1, SC_SCREEN_OFF, NULL, NULL);
+    assert_true(fabs(pub->loss - fast->loss) <= 1e-9 * fast->loss);
+    assert_true(bfgs->loss >= fast->loss * (1.0 - 1e-9));
+    for (size_t k = 0; k < 3; k++) assert_true(fabs(pub->theta[k] - fast->theta[k]) < 1e-5);
+    sc_fit_free(fast);
+    sc_fit_free(pub);
+    sc_fit_free(bfgs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_screen_same_optimum),
+        cmocka_unit_test(test_screen_threads),
+        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_public_hess_newton),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
