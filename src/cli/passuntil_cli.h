@@ -33,6 +33,9 @@ void pu_log_free(pu_log *log);
 /* 1 if the file holds at least one complete line (a header), else 0. */
 int pu_log_has_line(const char *path);
 
+/* 1 when s is valid UTF-8 (what a JSON reader accepts back), else 0. */
+int pu_utf8_valid(const char *s);
+
 /* Writes the header line / one outcome line and flushes it. */
 void pu_log_write_header(FILE *f, const pu_log *log);
 void pu_log_write_outcome(FILE *f, const char *instance, size_t draw, sc_pu_outcome o,

@@ -78,6 +78,8 @@ static int parse_header(pu_log *log, json_t *h, const uint64_t *budget_override)
     log->seed = seed;
     /* A resumed run may change the budget: the schedule uses the new one. */
     log->budget = budget_override ? *budget_override : budget;
+    if (!isnan(log->N) && !(isfinite(log->N) && log->N > 0.0))
+        return bad(log, 1, "header: \"N\" must be a finite model size > 0 (or null)");
     log->S = json_array_size(inst);
     log->inst = calloc(log->S, sizeof *log->inst);
     if (!log->model || !log->inst) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
@@ -141,7 +143,7 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
     memset(log, 0, sizeof *log);
     log->path = cli_strdup(path);
     if (!log->path) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
     char *buf = NULL;
     size_t cap = 0, line = 0;
@@ -185,7 +187,7 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
 
 int pu_log_has_line(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) return 0;
     int c, found = 0;
     while ((c = getc(f)) != EOF)
@@ -195,6 +197,30 @@ int pu_log_has_line(const char *path)
         }
     fclose(f);
     return found;
+}
+
+int pu_utf8_valid(const char *s)
+{
+    /* RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p, n, min, u;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) n = 1, min = 0x80, u = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) n = 2, min = 0x800, u = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) n = 3, min = 0x10000, u = c & 0x07;
+        else return 0;
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80) return 0;
+            u = (u << 6) | (p[k] & 0x3Fu);
+        }
+        if (u < min || u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) return 0;
+        p += n + 1;
+    }
+    return 1;
 }
 
 void pu_log_write_header(FILE *f, const pu_log *log)
