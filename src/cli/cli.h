@@ -100,4 +100,15 @@ void cli_json_number(FILE *f, double v);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Inputs: the most bytes to hold from f (SIZE_MAX for a regular file, else sc_input_limit()). */
+size_t cli_input_limit(FILE *f);
+/* One line (with its '\n', NUL-terminated, may hold NULs) into *buf of *cap bytes, grown as
+ * needed: its length, -1 at the end of the file, -2 when a line would pass limit bytes, -3 out
+ * of memory. Unlike getline, a line without end (/dev/zero) stops at the limit. */
+long cli_getline(char **buf, size_t *cap, FILE *f, size_t limit);
+/* json_load_file, but close-on-exec and within cli_input_limit (jerr->text says so). */
+struct json_t;
+struct json_error_t;
+struct json_t *cli_json_load_file(const char *path, size_t flags, struct json_error_t *jerr);
+
 #endif

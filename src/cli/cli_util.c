@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -313,4 +314,72 @@ int cli_not_folder(const char *path)
     if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return cli_fail(SC_EXIT_IO, "%s: is a folder, expected a file", path);
     return 0;
+}
+
+size_t cli_input_limit(FILE *f)
+{
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? SIZE_MAX : sc_input_limit();
+}
+
+long cli_getline(char **buf, size_t *cap, FILE *f, size_t limit)
+{
+    size_t n = 0;
+    int c;
+    for (;;) {
+        c = getc(f);
+        if (c == EOF) break;
+        if (n + 2 > *cap) {
+            if (n >= limit) return -2;
+            size_t nc = *cap ? 2 * *cap : 256;
+            if (limit < SIZE_MAX - 2 && nc > limit + 2) nc = limit + 2;
+            char *nb = nc > *cap ? realloc(*buf, nc) : NULL;
+            if (!nb) return -3;
+            *buf = nb;
+            *cap = nc;
+        }
+        (*buf)[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    if (n == 0) return -1;
+    (*buf)[n] = '\0';
+    return (long)n;
+}
+
+typedef struct limited_read {
+    FILE *f;
+    size_t left;
+    int over;
+} limited_read;
+
+static size_t read_limited(void *buffer, size_t size, void *data)
+{
+    limited_read *r = data;
+    if (r->left == 0) {
+        if (getc(r->f) == EOF) return 0;
+        r->over = 1;
+        return (size_t)-1;
+    }
+    size_t got = fread(buffer, 1, size < r->left ? size : r->left, r->f);
+    if (got == 0 && ferror(r->f)) return (size_t)-1;
+    r->left -= got;
+    return got;
+}
+
+json_t *cli_json_load_file(const char *path, size_t flags, json_error_t *jerr)
+{
+    FILE *f = fopen(path, "rbe");
+    if (!f) {
+        snprintf(jerr->text, sizeof jerr->text, "cannot open: %s", strerror(errno));
+        jerr->line = jerr->column = 0;
+        return NULL;
+    }
+    limited_read r = {f, cli_input_limit(f), 0};
+    json_t *root = json_load_callback(read_limited, &r, flags, jerr);
+    fclose(f);
+    if (!root && r.over)
+        snprintf(jerr->text, sizeof jerr->text, "more than the input limit of %zu bytes for an "
+                 "input that is not a regular file (SCALECAST_MAX_INPUT raises it)",
+                 sc_input_limit());
+    return root;
 }

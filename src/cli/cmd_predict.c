@@ -56,7 +56,7 @@ int cmd_predict(int argc, char **argv)
 
     json_error_t jerr;
     if ((rc = cli_not_folder(path))) return rc;
-    json_t *root = json_load_file(path, 0, &jerr);
+    json_t *root = cli_json_load_file(path, 0, &jerr);
     if (!root) {
         FILE *f = fopen(path, "r");
         if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read", path);

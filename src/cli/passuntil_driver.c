@@ -82,11 +82,22 @@ static int read_instances(const char *path, char ***out, size_t *n)
     FILE *f = fopen(path, "re");
     if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
     char *buf = NULL, **names = NULL;
-    size_t cap = 0, count = 0, alloc = 0, line = 0;
-    ssize_t len;
+    size_t cap = 0, count = 0, alloc = 0, line = 0, limit = cli_input_limit(f), total = 0;
+    long len;
     int rc = 0;
-    while ((len = getline(&buf, &cap, f)) > 0) {
+    while ((len = cli_getline(&buf, &cap, f, limit)) > 0 || len < -1) {
         line++;
+        total += len > 0 ? (size_t)len : 0;
+        if (len == -2 || total > limit) {
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu: more than the input limit of %zu bytes for an "
+                          "input that is not a regular file (SCALECAST_MAX_INPUT raises it)",
+                          path, line, limit);
+            goto out;
+        }
+        if (len < -1) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
         while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
                            buf[len - 1] == '\t'))
             buf[--len] = '\0';

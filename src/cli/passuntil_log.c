@@ -146,11 +146,18 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
     FILE *f = fopen(path, "re");
     if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
     char *buf = NULL;
-    size_t cap = 0, line = 0;
-    ssize_t len;
+    size_t cap = 0, line = 0, limit = cli_input_limit(f);
+    long len;
     int rc = 0;
     long pos = 0;
-    while ((len = getline(&buf, &cap, f)) > 0) {
+    while ((len = cli_getline(&buf, &cap, f, limit)) > 0 || len < -1) {
+        if (len < -1) {
+            rc = len == -2 ? cli_fail(SC_EXIT_DATA, "%s:%zu: a line of more than the input limit "
+                                      "of %zu bytes for an input that is not a regular file "
+                                      "(SCALECAST_MAX_INPUT raises it)", path, line + 1, limit)
+                           : cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            break;
+        }
         line++;
         int complete = buf[len - 1] == '\n';
         if (!complete) {

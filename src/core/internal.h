@@ -27,7 +27,15 @@ void *sc_calloc(size_t n, size_t size);
 void *sc_malloc_array(size_t n, size_t size);
 char *sc_strdup(const char *s);
 
-/* Reads a whole file; *data is NUL-terminated and owned by the caller. */
+/* Opens path for reading (binary, close-on-exec). *limit is the most bytes the caller may hold
+ * from it: SIZE_MAX for a regular file, sc_input_limit() for anything else (see scalecast.h).
+ * SC_EIO "cannot open: ..." on failure. */
+sc_status sc_input_open(const char *path, FILE **f, size_t *limit, sc_error *err);
+/* The error for an input past its limit: SC_EPARSE at file, line. */
+sc_status sc_input_too_large(sc_error *err, const char *path, size_t line, size_t limit);
+
+/* Reads a whole file (up to sc_input_limit() bytes when it is not a regular file); *data is
+ * NUL-terminated and owned by the caller. */
 sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err);
 
 /* An output file that is complete or absent. open: tmp is created beside path (and kept open

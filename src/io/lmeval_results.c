@@ -2,6 +2,7 @@
  * Aggregated results JSON of lm-evaluation-harness (both generations) -> sc_table, one row per
  * (model, revision), one numeric column per task and metric. */
 #include "core/internal.h"
+#include "io/json_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -268,13 +269,11 @@ sc_status sc_lmeval_results_read_mem(const char *buf, size_t len, const char *na
 sc_status sc_lmeval_results_read(const char *path, sc_table **out, sc_error *err)
 {
     *out = NULL;
-    json_error_t je;
-    json_t *root = json_load_file(path, JSON_ALLOW_NUL, &je);
+    sc_error e2;
+    json_t *root = sc_json_load_path(path, JSON_ALLOW_NUL, &e2);
     if (!root) {
-        FILE *f = fopen(path, "rb");
-        if (!f) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        fclose(f);
-        return parse_error(&je, path, err);
+        if (err) *err = e2;
+        return e2.code;
     }
     res_acc a;
     memset(&a, 0, sizeof a);
@@ -348,10 +347,11 @@ sc_status sc_lmeval_results_read_dir(const char *dir, sc_table **out, sc_error *
     sc_status st = list_json(dir, &l, 0, err);
     if (st == SC_OK && l.n > 1) qsort(l.p, l.n, sizeof *l.p, cmp_str);
     for (size_t k = 0; k < l.n && st == SC_OK; k++) {
-        json_error_t je;
-        json_t *root = json_load_file(l.p[k], JSON_ALLOW_NUL, &je);
+        sc_error e2;
+        json_t *root = sc_json_load_path(l.p[k], JSON_ALLOW_NUL, &e2);
         if (!root) {
-            st = parse_error(&je, l.p[k], err);
+            st = e2.code;
+            if (err) *err = e2;
             break;
         }
         if (json_is_object(json_object_get(root, "results"))) st = add_doc(&a, root, l.p[k], err);
