@@ -83,6 +83,27 @@ void sc_set_input_limit(size_t bytes);
 void sc_error_format(const sc_error *err, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------------------------
+ * Output files that are complete or absent. open: a temporary file is created beside path under
+ * a random name with exclusive creation (never through a link planted under that name), kept
+ * open as f when open_stream, else created inside a private folder (mode 0700) beside path and
+ * closed, so that a library can write it by name; commit: renames it over path (a replaced file
+ * keeps its permission bits); abort: removes it. A path that exists and is not a regular file
+ * (a device, a FIFO) is written directly; a link to a regular file is followed, and the link
+ * survives.
+ * ------------------------------------------------------------------------------------------ */
+typedef struct sc_tmpfile {
+    char *path; /* the destination (a link resolved) */
+    char *tmp;  /* the name written: path itself when writing directly */
+    char *dir;  /* the private folder holding tmp when open_stream was 0, else NULL */
+    FILE *f;    /* open for writing when open_stream was 1 */
+    int direct;
+} sc_tmpfile;
+SC_NODISCARD sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream,
+                                       sc_error *err);
+SC_NODISCARD sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err);
+void sc_tmpfile_abort(sc_tmpfile *t);
+
+/* ------------------------------------------------------------------------------------------
  * Tables: named columns, each numeric (double; NaN = missing) or text (NULL = missing).
  * Column names are unique. Tables own their memory.
  * ------------------------------------------------------------------------------------------ */

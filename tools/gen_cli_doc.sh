@@ -37,7 +37,17 @@ Results go to standard output (a table, or JSON with `--json`: numbers print rou
 | 128 + N | `passuntil sample` stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP); its log resumes |
 
 Output files are written under a temporary name and renamed when complete: a failing command
-leaves no half-written file.
+leaves no half-written file. The temporary is created with exclusive creation under a random
+name (a link planted beside the output is never followed), and a replaced file keeps its
+permission bits.
+
+Every command reads its options from one table: an option not in it is unknown, an option that
+takes a value and is given last without one is an error (`scalecast: error: --seed needs a
+value`, exit 2), a flag given a value (`--json=1`) is an error, and an option given twice is
+refused unless it may repeat (`fit --where`, `obs --metrics`, `--exclude-metric`,
+`--metric-scale`, `--drop-model`, `passuntil fit --predict`, the items of `report`).
+`scalecast --list-options` prints every table, one option a line:
+`COMMAND<TAB>NAME<TAB>ALIAS or -<TAB>value or flag<TAB>repeat or once`.
 
 ## scalecast
 

@@ -49,37 +49,69 @@ int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t
 /* The largest counts of starts, resamples and random draws the tool accepts. */
 #define CLI_MAX_COUNT ((size_t)10000000)
 
-/* Simple long-option scanner for "--name value", "--name=value" and flags.
+/* A command's options, one table per command (or subcommand), ended by {NULL, NULL, 0}. The
+ * scanner reads only what the table lists: an option not in it is unknown, an option that takes
+ * a value and is given last without one is an error, and an option given twice is refused
+ * unless it is marked CLI_REPEAT. `scalecast --list-options` prints every table (the tests
+ * generate their cases from it). */
+enum {
+    CLI_VALUE = 1u << 0, /* takes a value: "--name VALUE" or "--name=VALUE" */
+    CLI_REPEAT = 1u << 1 /* may be given more than once */
+};
+typedef struct cli_option {
+    const char *name;  /* "--law" */
+    const char *alias; /* another spelling ("-o"), or NULL */
+    unsigned flags;
+} cli_option;
+/* A table with the command line that reaches it ("fit", "passuntil sample"). */
+typedef struct cli_option_set {
+    const char *command;
+    const cli_option *options;
+} cli_option_set;
+#define CLI_MAX_OPTIONS 64
+
+/* Option scanner over a table for "--name value", "--name=value" and flags.
  * Usage:
- *   cli_args a; cli_args_init(&a, argc, argv);
+ *   cli_args a; cli_args_init(&a, argc, argv, &cli_fit_options);
  *   while (cli_args_next(&a)) {
  *       if (cli_flag(&a, "--json")) json = 1;
  *       else if (cli_opt(&a, "--law", &law)) ;
  *       else if (a.positional) add(a.positional);
  *       else return cli_args_unknown(&a);
  *   }
- *   if (a.error) return a.error;  */
+ *   if (a.error) return a.error;
+ * cli_args_next stops (returns 0) with a.error set, its message printed, on an unknown option,
+ * a missing value, a value given to a flag, or a repetition. */
 typedef struct cli_args {
     int argc;
     char **argv;
     int i;                  /* index of the current argument */
     const char *current;    /* the current argument */
     const char *positional; /* the current argument when it is not an option, else NULL */
-    int error;              /* exit code when an option lacked its value */
+    const cli_option *opt;  /* the table entry of the current option, else NULL */
+    const char *value;      /* the current option's value, or NULL */
+    int error;              /* exit code when the command line is bad */
     int only_positional;    /* after "--" */
+    const cli_option *options;
+    const char *command; /* "fit", "passuntil sample": named in messages */
+    unsigned char seen[CLI_MAX_OPTIONS];
 } cli_args;
-void cli_args_init(cli_args *a, int argc, char **argv);
+void cli_args_init(cli_args *a, int argc, char **argv, const cli_option_set *set);
 int cli_args_next(cli_args *a);
+/* 1 when the current argument is the flag (or option) name or its alias. */
 int cli_flag(cli_args *a, const char *name);
+/* 1 when the current argument is the option name or its alias; *value is its value. */
 int cli_opt(cli_args *a, const char *name, const char **value);
 int cli_args_unknown(const cli_args *a);
+/* Prints every option table of the NULL-terminated list, one option a line:
+ * "COMMAND<tab>NAME<tab>ALIAS or -<tab>value or flag<tab>repeat or once". */
+void cli_list_options(FILE *f, const cli_option_set *const *sets);
 
-/* Output that is either complete or absent: data goes to a temporary file beside path, which
- * replaces path on cli_out_commit and is removed on cli_out_abort. path "-" is stdout. */
+/* Output that is either complete or absent (sc_tmpfile): data goes to a temporary file beside
+ * path, which replaces path on cli_out_commit and is removed on cli_out_abort. "-" is stdout. */
 typedef struct cli_out {
     FILE *f;
-    char *path;
-    char *tmp;
+    sc_tmpfile t;
 } cli_out;
 int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message printed) */
 int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */

@@ -129,12 +129,24 @@ int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t
     return 0;
 }
 
-void cli_args_init(cli_args *a, int argc, char **argv)
+void cli_args_init(cli_args *a, int argc, char **argv, const cli_option_set *set)
 {
     memset(a, 0, sizeof *a);
     a->argc = argc;
     a->argv = argv;
     a->i = 0; /* argv[0] is the command name */
+    a->options = set->options;
+    a->command = set->command;
+}
+
+/* The table entry whose name or alias is the first len bytes of s, or NULL. */
+static const cli_option *find_option(const cli_option *t, const char *s, size_t len)
+{
+    for (; t && t->name; t++) {
+        if (strlen(t->name) == len && strncmp(t->name, s, len) == 0) return t;
+        if (t->alias && strlen(t->alias) == len && strncmp(t->alias, s, len) == 0) return t;
+    }
+    return NULL;
 }
 
 int cli_args_next(cli_args *a)
@@ -144,43 +156,91 @@ int cli_args_next(cli_args *a)
     if (a->i >= a->argc) return 0;
     a->current = a->argv[a->i];
     a->positional = NULL;
+    a->opt = NULL;
+    a->value = NULL;
     if (!a->only_positional && strcmp(a->current, "--") == 0) {
         a->only_positional = 1;
         return cli_args_next(a);
     }
-    if (a->only_positional || a->current[0] != '-' || strcmp(a->current, "-") == 0)
+    if (a->only_positional || a->current[0] != '-' || strcmp(a->current, "-") == 0) {
         a->positional = a->current;
+        return 1;
+    }
+    const char *eq = strchr(a->current, '=');
+    size_t len = eq ? (size_t)(eq - a->current) : strlen(a->current);
+    const cli_option *o = find_option(a->options, a->current, len);
+    if (!o) {
+        /* A negative number where a value or positional is expected reads as an option: say
+         * what was not understood, with the command to ask for help. */
+        a->error = cli_args_unknown(a);
+        return 0;
+    }
+    size_t idx = (size_t)(o - a->options);
+    if (idx < CLI_MAX_OPTIONS) {
+        if (a->seen[idx] && !(o->flags & CLI_REPEAT)) {
+            a->error = cli_fail(SC_EXIT_USAGE, "%s given more than once", o->name);
+            return 0;
+        }
+        a->seen[idx] = 1;
+    }
+    if (o->flags & CLI_VALUE) {
+        if (eq) {
+            a->value = eq + 1;
+        } else if (a->i + 1 < a->argc) {
+            a->i++;
+            a->value = a->argv[a->i];
+        } else {
+            a->error = cli_fail(SC_EXIT_USAGE, "%s needs a value", a->current);
+            return 0;
+        }
+    } else if (eq) {
+        a->error = cli_fail(SC_EXIT_USAGE, "%s takes no value (got \"%s\")", o->name, eq + 1);
+        return 0;
+    }
+    a->opt = o;
     return 1;
+}
+
+/* The scanner must know every name the command tests for: a name missing from the table is a
+ * bug in the tool, caught by the first test that reaches it. */
+static const cli_option *checked(const cli_args *a, const char *name)
+{
+    const cli_option *o = find_option(a->options, name, strlen(name));
+    if (!o) {
+        fprintf(stderr, "scalecast: internal error: option %s is not in the table of '%s'\n", name,
+                a->command);
+        abort();
+    }
+    return o;
 }
 
 int cli_flag(cli_args *a, const char *name)
 {
-    return a->positional == NULL && strcmp(a->current, name) == 0;
+    const cli_option *o = checked(a, name);
+    return a->opt == o;
 }
 
 int cli_opt(cli_args *a, const char *name, const char **value)
 {
-    if (a->positional != NULL) return 0;
-    size_t len = strlen(name);
-    if (strncmp(a->current, name, len) != 0) return 0;
-    if (a->current[len] == '=') {
-        *value = a->current + len + 1;
-        return 1;
-    }
-    if (a->current[len] != '\0') return 0;
-    if (a->i + 1 >= a->argc) {
-        a->error = cli_fail(SC_EXIT_USAGE, "%s needs a value", name);
-        return 1;
-    }
-    a->i++;
-    *value = a->argv[a->i];
+    const cli_option *o = checked(a, name);
+    if (a->opt != o) return 0;
+    *value = a->value;
     return 1;
 }
 
 int cli_args_unknown(const cli_args *a)
 {
     return cli_fail(SC_EXIT_USAGE, "unknown option \"%s\" (see 'scalecast %s --help')",
-                    a->current, a->argv[0]);
+                    a->current, a->command);
+}
+
+void cli_list_options(FILE *f, const cli_option_set *const *sets)
+{
+    for (; *sets; sets++)
+        for (const cli_option *o = (*sets)->options; o->name; o++)
+            fprintf(f, "%s\t%s\t%s\t%s\t%s\n", (*sets)->command, o->name, o->alias ? o->alias : "-",
+                    o->flags & CLI_VALUE ? "value" : "flag",
+                    o->flags & CLI_REPEAT ? "repeat" : "once");
 }
 
 int cli_out_open(cli_out *o, const char *path)
@@ -190,35 +250,10 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
-    /* A regular file (or a link to one) is written under a temporary name beside it and
-     * renamed over it when complete. Anything else that exists (a device such as /dev/stdout,
-     * a FIFO) is written directly: renaming over it would replace it. */
-    struct stat st;
-    char *target = NULL;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) target = realpath(path, NULL);
-    const char *dest = target ? target : path;
-    int direct = stat(dest, &st) == 0 && !S_ISREG(st.st_mode);
-    size_t len = strlen(dest);
-    o->path = malloc(len + 1);
-    o->tmp = direct ? NULL : malloc(len + 16);
-    if (!o->path || (!direct && !o->tmp)) {
-        free(o->path);
-        free(o->tmp);
-        free(target);
-        o->path = o->tmp = NULL;
-        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    }
-    memcpy(o->path, dest, len + 1);
-    free(target);
-    if (!direct) snprintf(o->tmp, len + 16, "%s.tmp%ld", o->path, (long)getpid());
-    o->f = fopen(direct ? o->path : o->tmp, "w");
-    if (!o->f) {
-        int e = errno;
-        free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
-        return cli_fail(SC_EXIT_IO, "%s: cannot write: %s", path, strerror(e));
-    }
+    sc_error err;
+    sc_error_clear(&err);
+    if (sc_tmpfile_open(&o->t, path, 1, &err) != SC_OK) return cli_report(&err);
+    o->f = o->t.f;
     return 0;
 }
 
@@ -230,30 +265,17 @@ int cli_out_commit(cli_out *o)
                    ? 0
                    : cli_fail(SC_EXIT_IO, "cannot write to standard output");
     }
-    int bad = ferror(o->f);
-    if (fclose(o->f) != 0) bad = 1;
     o->f = NULL;
-    int rc = 0;
-    if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
-        rc = cli_fail(SC_EXIT_IO, "%s: cannot write: %s", o->path, strerror(errno));
-        if (o->tmp) remove(o->tmp);
-    }
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
-    return rc;
+    sc_error err;
+    sc_error_clear(&err);
+    if (sc_tmpfile_commit(&o->t, &err) != SC_OK) return cli_report(&err);
+    return 0;
 }
 
 void cli_out_abort(cli_out *o)
 {
-    if (o->f && o->f != stdout) {
-        fclose(o->f);
-        if (o->tmp) remove(o->tmp);
-    }
-    o->f = NULL;
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
+    if (o->f && o->f != stdout) sc_tmpfile_abort(&o->t);
+    memset(o, 0, sizeof *o);
 }
 
 int cli_mkdirs(const char *path)

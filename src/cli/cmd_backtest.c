@@ -302,6 +302,28 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
     return 0;
 }
 
+static const cli_option cli_backtest_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--all-checkpoints", NULL, 0},
+    {"--cutoff", NULL, CLI_VALUE},
+    {"--max-n", NULL, CLI_VALUE},
+    {"--tpr-fit-max", NULL, CLI_VALUE},
+    {"--tpr", NULL, CLI_VALUE},
+    {"--margin", NULL, CLI_VALUE},
+    {"--bnsl-starts", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--boot", NULL, CLI_VALUE},
+    {"--threads", NULL, CLI_VALUE},
+    {"--benchmarks", NULL, CLI_VALUE},
+    {"--laws", NULL, CLI_VALUE},
+    {"--chance", NULL, CLI_VALUE},
+    {"--loss", NULL, CLI_VALUE},
+    {"--figures", NULL, CLI_VALUE},
+    {"--output", "-o", CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_backtest_options = {"backtest", cli_backtest_options_opts};
+
 int cmd_backtest(int argc, char **argv)
 {
     const char *path = NULL, *out_path = "-", *figdir = NULL, *v = NULL;
@@ -311,7 +333,7 @@ int cmd_backtest(int argc, char **argv)
     sc_backtest_opts o;
     sc_backtest_opts_init(&o);
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_backtest_options);
     while (rc == 0 && cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(help, stdout);

@@ -386,6 +386,28 @@ static int plot_group(const char *path, const char *family, const char *task,
     return rc;
 }
 
+static const cli_option cli_chain_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--models", NULL, CLI_VALUE},
+    {"--family", NULL, CLI_VALUE},
+    {"--task", NULL, CLI_VALUE},
+    {"--filter", NULL, CLI_VALUE},
+    {"--delimiter", NULL, CLI_VALUE},
+    {"--threads", NULL, CLI_VALUE},
+    {"--per-sample", NULL, CLI_VALUE},
+    {"--plot", NULL, CLI_VALUE},
+    {"--aggregate", NULL, 0},
+    {"--long", NULL, 0},
+    {"--last", NULL, 0},
+    {"--within", NULL, 0},
+    {"--preset", NULL, CLI_VALUE},
+    {"--x", NULL, CLI_VALUE},
+    {"--x-scale", NULL, CLI_VALUE},
+    {"--metrics", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_chain_options = {"chain", cli_chain_options_opts};
+
 int cmd_chain(int argc, char **argv)
 {
     const char *models_path = NULL, *family = NULL, *task = NULL, *filter = NULL;
@@ -397,7 +419,7 @@ int cmd_chain(int argc, char **argv)
     size_t npos = 0;
     if (!positional) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_chain_options);
     int rc = 0;
     while (!rc && cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {

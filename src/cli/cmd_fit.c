@@ -63,6 +63,31 @@ typedef struct fit_args {
     int json, threads;
 } fit_args;
 
+static const cli_option cli_fit_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--law", NULL, CLI_VALUE},
+    {"--x", NULL, CLI_VALUE},
+    {"--n", NULL, CLI_VALUE},
+    {"--d", NULL, CLI_VALUE},
+    {"--c", NULL, CLI_VALUE},
+    {"--y", NULL, CLI_VALUE},
+    {"--loss", NULL, CLI_VALUE},
+    {"--starts", NULL, CLI_VALUE},
+    {"--out", NULL, CLI_VALUE},
+    {"--plot", NULL, CLI_VALUE},
+    {"--drop-top", NULL, CLI_VALUE},
+    {"--bootstrap", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--max-x", NULL, CLI_VALUE},
+    {"--margin", NULL, CLI_VALUE},
+    {"--chance", NULL, CLI_VALUE},
+    {"--where", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--level", NULL, CLI_VALUE},
+    {"--threads", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_fit_options = {"fit", cli_fit_options_opts};
+
 static int parse_args(int argc, char **argv, fit_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -74,7 +99,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
     a->loss = "ls";
     a->starts = "grid";
     cli_args s;
-    cli_args_init(&s, argc, argv);
+    cli_args_init(&s, argc, argv, &cli_fit_options);
     const char *v;
     while (cli_args_next(&s)) {
         int rc = 0;

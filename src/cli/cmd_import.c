@@ -23,11 +23,17 @@ static const char import_help[] =
     "exit codes: 0 ok, 2 bad command line, 3 bad input data, 4 unreadable or unwritable file,\n"
     "            5 internal error\n";
 
+static const cli_option cli_import_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--output", "-o", CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_import_options = {"import", cli_import_options_opts};
+
 int cmd_import(int argc, char **argv)
 {
     const char *format = NULL, *src = NULL, *output = "-";
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_import_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(import_help, stdout);

@@ -14,20 +14,29 @@ static const char *space_name(sc_space s)
     }
 }
 
+static const cli_option cli_laws_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {NULL, NULL, 0}};
+const cli_option_set cli_laws_options = {"laws", cli_laws_options_opts};
+
 int cmd_laws(int argc, char **argv)
 {
     int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    cli_args a;
+    cli_args_init(&a, argc, argv, &cli_laws_options);
+    while (cli_args_next(&a)) {
+        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs("usage: scalecast laws [--json]\n\n"
                   "Lists the laws 'scalecast fit --law' knows: name, formula, covariates, the\n"
                   "space residuals are measured in, and the fitted parameters.\n",
                   stdout);
             return SC_EXIT_OK;
         }
-        if (strcmp(argv[i], "--json") == 0) json = 1;
-        else return cli_fail(SC_EXIT_USAGE, "unknown option \"%s\" (see 'scalecast laws --help')", argv[i]);
+        if (cli_flag(&a, "--json")) json = 1;
+        else return cli_fail(SC_EXIT_USAGE, "laws takes no argument, got \"%s\"", a.current);
     }
+    if (a.error) return a.error;
     if (json) fputc('[', stdout);
     int first = 1;
     for (const sc_law *const *l = sc_laws(); *l; l++) {

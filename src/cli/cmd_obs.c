@@ -107,6 +107,34 @@ static void free_args(obs_args *a)
     for (size_t i = 0; i < a->nmscale; i++) free(a->mscale_name[i]);
 }
 
+static const cli_option cli_obs_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--target", NULL, CLI_VALUE},
+    {"--gain-over", NULL, CLI_VALUE},
+    {"--reference-family", NULL, CLI_VALUE},
+    {"--model-col", NULL, CLI_VALUE},
+    {"--family-col", NULL, CLI_VALUE},
+    {"--flops-col", NULL, CLI_VALUE},
+    {"--size-col", NULL, CLI_VALUE},
+    {"--out", NULL, CLI_VALUE},
+    {"--pcs", NULL, CLI_VALUE},
+    {"--cutoff", NULL, CLI_VALUE},
+    {"--select", NULL, CLI_VALUE},
+    {"--random-sets", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--scale", NULL, CLI_VALUE},
+    {"--chance", NULL, CLI_VALUE},
+    {"--huber", NULL, CLI_VALUE},
+    {"--split", NULL, CLI_VALUE},
+    {"--models", NULL, CLI_VALUE},
+    {"--metrics", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--exclude-metric", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--metric-scale", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--drop-model", NULL, CLI_VALUE | CLI_REPEAT},
+    {NULL, NULL, 0}};
+const cli_option_set cli_obs_options = {"obs", cli_obs_options_opts};
+
 static int parse(int argc, char **argv, obs_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -119,7 +147,7 @@ static int parse(int argc, char **argv, obs_args *a)
     a->flops_col = "FLOPs (1E21)";
     a->size_col = "Model Size (B)";
     cli_args g;
-    cli_args_init(&g, argc, argv);
+    cli_args_init(&g, argc, argv, &cli_obs_options);
     const char *v = NULL;
     int rc = 0;
     while (!rc && cli_args_next(&g)) {

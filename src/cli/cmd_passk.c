@@ -122,6 +122,18 @@ static int load(const char *path, const char *bench, double tpr_want, double kma
     return 0;
 }
 
+static const cli_option cli_passk_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--benchmark", NULL, CLI_VALUE},
+    {"--predictions", NULL, CLI_VALUE},
+    {"--tpr", NULL, CLI_VALUE},
+    {"--cutoff", NULL, CLI_VALUE},
+    {"--holdout", NULL, CLI_VALUE},
+    {"--kmax", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passk_options = {"passk", cli_passk_options_opts};
+
 int cmd_passk(int argc, char **argv)
 {
     const char *data = NULL, *bench = NULL, *pred_path = NULL, *v;
@@ -129,7 +141,7 @@ int cmd_passk(int argc, char **argv)
     size_t holdout = 0;
     int rc = 0, json = 0;
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_passk_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(help, stdout);

@@ -357,6 +357,50 @@ typedef struct read_opts {
     int instance_level, show_instances, json;
 } read_opts;
 
+static const cli_option cli_passuntil_estimate_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--level", NULL, CLI_VALUE},
+    {"--boot", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--per-instance", NULL, 0},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passuntil_estimate_options = {"passuntil estimate", cli_passuntil_estimate_options_opts};
+
+static const cli_option cli_passuntil_fit_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--level", NULL, CLI_VALUE},
+    {"--boot", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--holdout", NULL, CLI_VALUE},
+    {"--predict", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--json", NULL, 0},
+    {"--instance-level", NULL, 0},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passuntil_fit_options = {"passuntil fit", cli_passuntil_fit_options_opts};
+
+static const cli_option cli_passuntil_classify_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--level", NULL, CLI_VALUE},
+    {"--boot", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--json", NULL, 0},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passuntil_classify_options = {"passuntil classify", cli_passuntil_classify_options_opts};
+
+static const cli_option cli_passuntil_draw_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--print-p", NULL, 0},
+    {"--N", NULL, CLI_VALUE},
+    {"--kind", NULL, CLI_VALUE},
+    {"--c", NULL, CLI_VALUE},
+    {"--alpha", NULL, CLI_VALUE},
+    {"--w", NULL, CLI_VALUE},
+    {"--sd-logc", NULL, CLI_VALUE},
+    {"--sd-alpha", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passuntil_draw_options = {"passuntil draw", cli_passuntil_draw_options_opts};
+
 static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char ***paths,
                       size_t *npaths)
 {
@@ -370,7 +414,10 @@ static int parse_read(int argc, char **argv, const char *sub, read_opts *o, char
     int is_fit = strcmp(sub, "fit") == 0, rc = 0;
     cli_args a;
     const char *v;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv,
+                  is_fit                          ? &cli_passuntil_fit_options
+                  : strcmp(sub, "estimate") == 0 ? &cli_passuntil_estimate_options
+                                                 : &cli_passuntil_classify_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             printf("usage: scalecast passuntil %s INPUT... [options]\n", sub);
@@ -714,7 +761,7 @@ static int run_draw(int argc, char **argv)
     size_t nc = 1, na = 1, nw = 0;
     const char *v;
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_passuntil_draw_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(draw_help, stdout);
@@ -743,8 +790,8 @@ static int run_draw(int argc, char **argv)
             if (!a.error && (rc = cli_parse_u64("--seed", v, &sim.seed))) return rc;
             have_seed = 1;
         } else {
-            return cli_fail(SC_EXIT_USAGE, "unknown option \"%s\" (see 'scalecast passuntil draw --help')",
-                            a.current);
+            return cli_fail(SC_EXIT_USAGE, "passuntil draw takes options only, got \"%s\" (see "
+                            "'scalecast passuntil draw --help')", a.current);
         }
     }
     if (a.error) return a.error;

@@ -27,13 +27,22 @@ static const char help[] =
 
 #define MAX_AT 256
 
+static const cli_option cli_predict_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--json", NULL, 0},
+    {"--at", NULL, CLI_VALUE},
+    {"--chance", NULL, CLI_VALUE},
+    {"--output", "-o", CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_predict_options = {"predict", cli_predict_options_opts};
+
 int cmd_predict(int argc, char **argv)
 {
     const char *path = NULL, *at = NULL, *out_path = "-", *v = NULL;
     double chance = NAN;
     int json = 0, rc = 0;
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_predict_options);
     while (rc == 0 && cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(help, stdout);

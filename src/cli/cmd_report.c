@@ -52,58 +52,83 @@ static int add_csv(sc_report *r, const char *path)
     return rc;
 }
 
+static const cli_option cli_report_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--title", NULL, CLI_VALUE},
+    {"--heading", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--subheading", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--text", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--pre", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--figure", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--caption", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--csv", NULL, CLI_VALUE | CLI_REPEAT},
+    {NULL, NULL, 0}};
+const cli_option_set cli_report_options = {"report", cli_report_options_opts};
+
+/* Adds the figure waiting for a possible --caption. */
+static int flush_figure(sc_report *r, const char **figure, const char *caption)
+{
+    if (!*figure) return 0;
+    sc_error err;
+    sc_error_clear(&err);
+    int rc = sc_report_figure(r, *figure, caption, &err) != SC_OK ? cli_report(&err) : 0;
+    *figure = NULL;
+    return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
-    const char *out = NULL, *title = "scalecast report";
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    const char *out = NULL, *title = "scalecast report", *v = NULL;
+    /* First pass: help, the output file, the title and a well-formed command line; the items
+     * are added in order in a second pass. */
+    cli_args a;
+    cli_args_init(&a, argc, argv, &cli_report_options);
+    while (cli_args_next(&a)) {
+        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(report_usage, stdout);
             return SC_EXIT_OK;
+        } else if (cli_opt(&a, "--title", &v)) {
+            title = v;
+        } else if (a.positional && !out) {
+            out = a.positional;
+        } else if (a.positional) {
+            return cli_fail(SC_EXIT_USAGE, "report takes one OUT.html, got a second: \"%s\"",
+                            a.positional);
         }
     }
-    /* First pass: the output file and the title; items are added in a second pass. */
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--title") == 0 && i + 1 < argc) title = argv[++i];
-        else if (argv[i][0] == '-' && i + 1 < argc) i++;
-        else if (argv[i][0] == '-') return cli_fail(SC_EXIT_USAGE, "%s needs a value", argv[i]);
-        else if (!out) out = argv[i];
-        else return cli_fail(SC_EXIT_USAGE, "report takes one OUT.html, got a second: \"%s\"", argv[i]);
-    }
+    if (a.error) return a.error;
     if (!out) return cli_fail(SC_EXIT_USAGE, "report: no OUT.html given (see 'scalecast report --help')");
     sc_report *r = NULL;
     if (sc_report_new(title, &r) != SC_OK) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     sc_error err;
     sc_error_clear(&err);
     int rc = 0;
+    const char *figure = NULL; /* a figure whose caption may follow */
     if (sc_report_heading(r, 1, title) != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    for (int i = 1; !rc && i < argc; i++) {
-        const char *opt = argv[i];
-        if (opt[0] != '-') continue;
-        const char *val = argv[++i];
+    cli_args_init(&a, argc, argv, &cli_report_options);
+    while (!rc && cli_args_next(&a)) {
         sc_status st = SC_OK;
-        if (strcmp(opt, "--title") == 0) continue;
-        if (strcmp(opt, "--heading") == 0) st = sc_report_heading(r, 2, val);
-        else if (strcmp(opt, "--subheading") == 0) st = sc_report_heading(r, 3, val);
-        else if (strcmp(opt, "--text") == 0) st = sc_report_paragraph(r, val);
-        else if (strcmp(opt, "--pre") == 0) {
-            if ((rc = cli_not_folder(val)) == 0 && sc_report_code_file(r, val, &err) != SC_OK)
+        if (cli_opt(&a, "--caption", &v)) {
+            if (!figure) rc = cli_fail(SC_EXIT_USAGE, "--caption must follow a --figure");
+            else rc = flush_figure(r, &figure, v);
+            continue;
+        }
+        if ((rc = flush_figure(r, &figure, NULL))) break;
+        if (a.positional || cli_opt(&a, "--title", &v)) continue;
+        if (cli_opt(&a, "--heading", &v)) st = sc_report_heading(r, 2, v);
+        else if (cli_opt(&a, "--subheading", &v)) st = sc_report_heading(r, 3, v);
+        else if (cli_opt(&a, "--text", &v)) st = sc_report_paragraph(r, v);
+        else if (cli_opt(&a, "--pre", &v)) {
+            if ((rc = cli_not_folder(v)) == 0 && sc_report_code_file(r, v, &err) != SC_OK)
                 rc = cli_report(&err);
-        } else if (strcmp(opt, "--csv") == 0) {
-            rc = add_csv(r, val);
-        } else if (strcmp(opt, "--figure") == 0) {
-            const char *caption = NULL;
-            if (i + 2 < argc && strcmp(argv[i + 1], "--caption") == 0) {
-                caption = argv[i + 2];
-                i += 2;
-            }
-            if (sc_report_figure(r, val, caption, &err) != SC_OK) rc = cli_report(&err);
-        } else if (strcmp(opt, "--caption") == 0) {
-            rc = cli_fail(SC_EXIT_USAGE, "--caption must follow a --figure");
-        } else {
-            rc = cli_fail(SC_EXIT_USAGE, "unknown option \"%s\" (see 'scalecast report --help')", opt);
+        } else if (cli_opt(&a, "--csv", &v)) {
+            rc = add_csv(r, v);
+        } else if (cli_opt(&a, "--figure", &v)) {
+            figure = v;
         }
         if (!rc && st != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     }
+    if (!rc) rc = flush_figure(r, &figure, NULL);
     if (!rc && sc_report_save(r, out, &err) != SC_OK) rc = cli_report(&err);
     sc_report_free(r);
     return rc;

@@ -21,6 +21,25 @@ static const cli_command commands[] = {
     {"report", "assemble a self-contained HTML report from tables and figures", cmd_report},
 };
 
+/* Every option table, for `scalecast --list-options` (tests and shell completion read it). */
+static const cli_option_set *const option_sets[] = {
+    &cli_fit_options,
+    &cli_laws_options,
+    &cli_predict_options,
+    &cli_backtest_options,
+    &cli_obs_options,
+    &cli_chain_options,
+    &cli_import_options,
+    &cli_passuntil_sample_options,
+    &cli_passuntil_estimate_options,
+    &cli_passuntil_fit_options,
+    &cli_passuntil_classify_options,
+    &cli_passuntil_draw_options,
+    &cli_passk_options,
+    &cli_report_options,
+    NULL,
+};
+
 static void usage(FILE *f)
 {
     fputs("usage: scalecast COMMAND [OPTIONS]   (scalecast COMMAND --help for a command's options)\n\n"
@@ -29,6 +48,10 @@ static void usage(FILE *f)
           f);
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
         fprintf(f, "  %-12s %s\n", commands[k].name, commands[k].summary);
+    fputs("\noptions: \"--name VALUE\" or \"--name=VALUE\"; an option given twice is refused unless\n"
+          "its command's --help says it may repeat. scalecast --list-options prints every\n"
+          "command's options, one a line (for scripts and shell completion).\n",
+          f);
     fputs("\nexit codes: 0 ok, 1 numerical trouble, 2 bad command line, 3 bad input data,\n"
           "            4 file not readable or writable, 5 internal error\n",
           f);
@@ -43,6 +66,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
+        return SC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--list-options") == 0) {
+        cli_list_options(stdout, option_sets);
         return SC_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {

@@ -301,6 +301,23 @@ static void print_summary(const pu_log *log, double level)
     free(est);
 }
 
+static const cli_option cli_passuntil_sample_options_opts[] = {
+    {"--help", "-h", 0},
+    {"--instances", NULL, CLI_VALUE},
+    {"--cmd", NULL, CLI_VALUE},
+    {"--log", NULL, CLI_VALUE},
+    {"--model", NULL, CLI_VALUE},
+    {"--r", NULL, CLI_VALUE},
+    {"--kmax", NULL, CLI_VALUE},
+    {"--jobs", NULL, CLI_VALUE},
+    {"--budget", NULL, CLI_VALUE},
+    {"--seed", NULL, CLI_VALUE},
+    {"--timeout", NULL, CLI_VALUE},
+    {"--size", NULL, CLI_VALUE},
+    {"--level", NULL, CLI_VALUE},
+    {NULL, NULL, 0}};
+const cli_option_set cli_passuntil_sample_options = {"passuntil sample", cli_passuntil_sample_options_opts};
+
 int pu_sample_main(int argc, char **argv)
 {
     const char *inst_path = NULL, *cmd = NULL, *log_path = NULL, *v;
@@ -310,7 +327,7 @@ int pu_sample_main(int argc, char **argv)
     const char *model = "";
     int rc = 0, budget_given = 0;
     cli_args a;
-    cli_args_init(&a, argc, argv);
+    cli_args_init(&a, argc, argv, &cli_passuntil_sample_options);
     while (cli_args_next(&a)) {
         if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
             fputs(sample_help, stdout);
@@ -337,9 +354,8 @@ int pu_sample_main(int argc, char **argv)
         } else if (cli_opt(&a, "--level", &v)) {
             if (!a.error && (rc = cli_parse_double("--level", v, &level))) return rc;
         } else {
-            return cli_fail(SC_EXIT_USAGE,
-                            "unknown option \"%s\" (see 'scalecast passuntil sample --help')",
-                            a.current);
+            return cli_fail(SC_EXIT_USAGE, "passuntil sample takes options only, got \"%s\" (see "
+                            "'scalecast passuntil sample --help')", a.current);
         }
     }
     if (a.error) return a.error;

@@ -5,7 +5,9 @@
 #include "core/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,6 +107,33 @@ sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err
     return SC_OK;
 }
 
+/* A name beside dest that nobody can guess: dest + "." + 12 random letters + suffix. */
+static int random_name(char *buf, size_t size, const char *dest, const char *suffix)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    unsigned char r[12];
+    size_t got = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t k = read(fd, r, sizeof r);
+        if (k > 0) got = (size_t)k;
+        close(fd);
+    }
+    /* Without /dev/urandom the name is still unique enough: exclusive creation below is what
+     * makes the file safe, the randomness only makes collisions rare. */
+    static unsigned long counter;
+    unsigned long mix = (unsigned long)getpid() * 2654435761UL ^ (unsigned long)time(NULL) ^
+                        (++counter * 40503UL) ^ (unsigned long)clock();
+    char tail[13];
+    for (size_t k = 0; k < 12; k++) {
+        unsigned v = k < got ? r[k] : (unsigned)((mix >> (k * 5 % 60)) + k * 7);
+        tail[k] = abc[v % (sizeof abc - 1)];
+    }
+    tail[12] = '\0';
+    int n = snprintf(buf, size, "%s.%s%s", dest, tail, suffix);
+    return n > 0 && (size_t)n < size;
+}
+
 sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -115,31 +144,94 @@ sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_e
     char *target = NULL;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) target = realpath(path, NULL);
     const char *dest = target ? target : path;
-    int direct = stat(dest, &st) == 0 && !S_ISREG(st.st_mode);
-    size_t len = strlen(dest);
+    int exists = stat(dest, &st) == 0;
+    int direct = exists && !S_ISREG(st.st_mode);
+    /* The replaced file keeps its permission bits; a new one gets 0666 less the umask. */
+    mode_t mode = exists && !direct ? (st.st_mode & 07777) : 0666;
+    size_t len = strlen(dest), cap = len + 48;
     t->path = sc_strdup(dest);
-    t->tmp = malloc(len + 32);
+    t->tmp = malloc(cap);
     free(target);
     if (!t->path || !t->tmp) {
         sc_tmpfile_abort(t);
         return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
     }
-    if (direct) snprintf(t->tmp, len + 32, "%s", t->path);
-    else snprintf(t->tmp, len + 32, "%s.tmp%ld", t->path, (long)getpid());
     t->direct = direct;
-    /* Created even when the caller writes the file by name (e.g. a plotting library), so
-     * that an unwritable place is reported before any work. */
-    t->f = fopen(t->tmp, "w");
-    if (!t->f) {
-        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+    int fd = -1, e = 0;
+    if (direct) {
+        snprintf(t->tmp, cap, "%s", t->path);
+        fd = open(t->tmp, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        e = errno;
+    } else if (open_stream) {
+        /* Exclusive creation of a name nobody could have planted a link under: O_EXCL fails
+         * on any existing name (a symbolic link included), O_NOFOLLOW says so twice. */
+        for (int attempt = 0; attempt < 64; attempt++) {
+            if (!random_name(t->tmp, cap, t->path, ".tmp")) {
+                e = ENAMETOOLONG;
+                break;
+            }
+            fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+            e = errno;
+            if (fd >= 0 || e != EEXIST) break;
+        }
+        if (fd >= 0 && exists) (void)fchmod(fd, mode); /* the umask must not narrow it */
+    } else {
+        /* A library (PLplot) will open the file by name: give it a private folder beside the
+         * target (mode 0700, so no one else can place a link in it), and the file inside. */
+        t->dir = malloc(cap);
+        if (!t->dir) {
+            sc_tmpfile_abort(t);
+            return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
+        }
+        for (int attempt = 0; attempt < 64; attempt++) {
+            if (!random_name(t->dir, cap, t->path, ".d")) {
+                e = ENAMETOOLONG;
+                break;
+            }
+            if (mkdir(t->dir, 0700) == 0) {
+                e = 0;
+                break;
+            }
+            e = errno;
+            if (e != EEXIST) break;
+        }
+        if (e == 0) {
+            const char *base = strrchr(t->path, '/');
+            base = base ? base + 1 : t->path;
+            char *inner = malloc(strlen(t->dir) + strlen(base) + 2);
+            if (!inner) {
+                sc_tmpfile_abort(t);
+                return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
+            }
+            sprintf(inner, "%s/%s", t->dir, base);
+            free(t->tmp);
+            t->tmp = inner;
+            fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+            e = errno;
+            if (fd >= 0 && exists) (void)fchmod(fd, mode);
+        }
+    }
+    if (fd < 0) {
+        sc_status s = sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(e));
+        if (t->dir) rmdir(t->dir);
         free(t->path);
         free(t->tmp);
-        t->path = t->tmp = NULL;
+        free(t->dir);
+        memset(t, 0, sizeof *t);
         return s;
     }
     if (!open_stream) {
-        fclose(t->f);
-        t->f = NULL;
+        /* Created even when the caller writes the file by name (e.g. a plotting library), so
+         * that an unwritable place is reported before any work. */
+        close(fd);
+        return SC_OK;
+    }
+    t->f = fdopen(fd, "w");
+    if (!t->f) {
+        e = errno;
+        close(fd);
+        sc_tmpfile_abort(t);
+        return sc_fail(err, SC_EIO, path, 0, 0, "cannot write: %s", strerror(e));
     }
     return SC_OK;
 }
@@ -157,9 +249,11 @@ sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err)
         s = sc_fail(err, SC_EIO, t->path, 0, 0, "cannot write: %s", strerror(errno));
         if (!t->direct) remove(t->tmp);
     }
+    if (t->dir) rmdir(t->dir);
     free(t->path);
     free(t->tmp);
-    t->path = t->tmp = NULL;
+    free(t->dir);
+    memset(t, 0, sizeof *t);
     return s;
 }
 
@@ -167,7 +261,9 @@ void sc_tmpfile_abort(sc_tmpfile *t)
 {
     if (t->f) fclose(t->f);
     if (t->tmp && !t->direct) remove(t->tmp);
+    if (t->dir) rmdir(t->dir);
     free(t->path);
     free(t->tmp);
+    free(t->dir);
     memset(t, 0, sizeof *t);
 }

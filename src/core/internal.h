@@ -38,16 +38,5 @@ sc_status sc_input_too_large(sc_error *err, const char *path, size_t line, size_
  * NUL-terminated and owned by the caller. */
 sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err);
 
-/* An output file that is complete or absent. open: tmp is created beside path (and kept open
- * as f when open_stream, else closed so that a library can write it by name); commit: renames
- * tmp over path; abort: removes tmp. */
-typedef struct sc_tmpfile {
-    char *path, *tmp; /* tmp == path's copy when writing directly (a device or FIFO) */
-    FILE *f;
-    int direct;
-} sc_tmpfile;
-sc_status sc_tmpfile_open(sc_tmpfile *t, const char *path, int open_stream, sc_error *err);
-sc_status sc_tmpfile_commit(sc_tmpfile *t, sc_error *err);
-void sc_tmpfile_abort(sc_tmpfile *t);
 
 #endif
