@@ -113,6 +113,11 @@ typedef struct cli_out {
     FILE *f;
     sc_tmpfile t;
 } cli_out;
+/* 0, or (message printed) SC_EXIT_USAGE when the existing regular file path is also named by
+ * another word of the command line (compared by device and inode): writing it would destroy
+ * an input ("fit X.csv --out X.csv"). cli_out_open checks it; call it for outputs written by
+ * the library (figures, reports) before any work. */
+int cli_check_output(const char *path);
 int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message printed) */
 int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */
 void cli_out_abort(cli_out *o);

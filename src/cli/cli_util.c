@@ -129,8 +129,16 @@ int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t
     return 0;
 }
 
+/* The command line of the running command (its first cli_args_init), for cli_check_output. */
+static int cmd_argc;
+static char **cmd_argv;
+
 void cli_args_init(cli_args *a, int argc, char **argv, const cli_option_set *set)
 {
+    if (!cmd_argv) {
+        cmd_argc = argc;
+        cmd_argv = argv;
+    }
     memset(a, 0, sizeof *a);
     a->argc = argc;
     a->argv = argv;
@@ -243,6 +251,36 @@ void cli_list_options(FILE *f, const cli_option_set *const *sets)
                     o->flags & CLI_REPEAT ? "repeat" : "once");
 }
 
+/* 1 when s names an existing regular file with the given device and inode. */
+static int same_file(const char *s, const struct stat *out)
+{
+    struct stat st;
+    return s && *s && stat(s, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == out->st_dev &&
+           st.st_ino == out->st_ino;
+}
+
+int cli_check_output(const char *path)
+{
+    struct stat out;
+    if (!path || strcmp(path, "-") == 0 || stat(path, &out) != 0 || !S_ISREG(out.st_mode))
+        return 0;
+    /* The output is one of the command-line words (or a --name=value's value); any other word
+     * naming the same file (device and inode: links and other spellings included) is an input
+     * the output would replace. */
+    int seen = 0;
+    const char *other = NULL; /* preferably spelled otherwise than path */
+    for (int k = 1; k < cmd_argc; k++) {
+        const char *w = cmd_argv[k], *eq = w[0] == '-' ? strchr(w, '=') : NULL;
+        const char *name = same_file(w, &out) ? w : eq && same_file(eq + 1, &out) ? eq + 1 : NULL;
+        if (!name) continue;
+        seen++;
+        if (!other || (strcmp(other, path) == 0 && strcmp(name, path) != 0)) other = name;
+    }
+    if (seen < 2) return 0;
+    return cli_fail(SC_EXIT_USAGE, "%s: the output would overwrite an input of this command "
+                    "(\"%s\" is the same file); write it elsewhere", path, other);
+}
+
 int cli_out_open(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -250,6 +288,8 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    int rc = cli_check_output(path);
+    if (rc) return rc;
     sc_error err;
     sc_error_clear(&err);
     if (sc_tmpfile_open(&o->t, path, 1, &err) != SC_OK) return cli_report(&err);

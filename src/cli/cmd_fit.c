@@ -155,6 +155,8 @@ static int parse_args(int argc, char **argv, fit_args *a)
         if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0 && strcmp(dot, ".pdf") != 0))
             return cli_fail(SC_EXIT_USAGE, "--plot: the file name must end in .png, .svg or .pdf, got \"%s\"", a->plot);
     }
+    int orc = cli_check_output(a->out); /* before the work: neither may replace the data */
+    if (orc || (orc = cli_check_output(a->plot))) return orc;
     if (strcmp(a->loss, "ls") == 0) a->delta = 0;
     else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
     else if (strncmp(a->loss, "huber:", 6) == 0) {
