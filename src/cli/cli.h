@@ -137,6 +137,12 @@ void cli_json_number(FILE *f, double v);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Multi-file outputs: cli_note_written(path) after each file of a set (figures in a folder) is
+ * complete; main calls cli_written_report(exit code), which lists them on stderr when the
+ * command failed part-way (each listed file complete, the others missing) and forgets them. */
+void cli_note_written(const char *path);
+void cli_written_report(int rc);
+
 /* Inputs: the most bytes to hold from f (SIZE_MAX for a regular file, else sc_input_limit()). */
 size_t cli_input_limit(FILE *f);
 /* One line (with its '\n', NUL-terminated, may hold NULs) into *buf of *cap bytes, grown as

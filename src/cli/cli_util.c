@@ -445,3 +445,30 @@ json_t *cli_json_load_file(const char *path, size_t flags, json_error_t *jerr)
                  sc_input_limit());
     return root;
 }
+
+/* Files of a multi-file output (figures in a folder) written so far, listed when the command
+ * fails after some of them: each is complete, the rest are missing. */
+static char **written;
+static size_t nwritten;
+
+void cli_note_written(const char *path)
+{
+    char **w = realloc(written, (nwritten + 1) * sizeof *w);
+    if (!w) return;
+    written = w;
+    if ((written[nwritten] = cli_strdup(path)) != NULL) nwritten++;
+}
+
+void cli_written_report(int rc)
+{
+    if (rc != 0 && nwritten > 0) {
+        fprintf(stderr, "scalecast: note: written before the error (complete; the others are "
+                        "missing): ");
+        for (size_t k = 0; k < nwritten; k++) fprintf(stderr, "%s%s", k ? ", " : "", written[k]);
+        fputc('\n', stderr);
+    }
+    for (size_t k = 0; k < nwritten; k++) free(written[k]);
+    free(written);
+    written = NULL;
+    nwritten = 0;
+}
