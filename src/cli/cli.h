@@ -137,6 +137,9 @@ void cli_json_number(FILE *f, double v);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
 
+struct json_t;
+struct json_error_t;
+
 /* Multi-file outputs: cli_note_written(path) after each file of a set (figures in a folder) is
  * complete; main calls cli_written_report(exit code), which lists them on stderr when the
  * command failed part-way (each listed file complete, the others missing) and forgets them. */
@@ -149,9 +152,12 @@ size_t cli_input_limit(FILE *f);
  * needed: its length, -1 at the end of the file, -2 when a line would pass limit bytes, -3 out
  * of memory. Unlike getline, a line without end (/dev/zero) stops at the limit. */
 long cli_getline(char **buf, size_t *cap, FILE *f, size_t limit);
+/* 0 when a saved fit's optional "params" (natural scale, as fit --json writes them) agree with
+ * its "theta" (what predictions use); else prints which parameter differs and returns
+ * SC_EXIT_DATA, so that an edited "params" is not silently ignored. */
+int cli_fit_params_agree(const char *path, const sc_law *law, const double *theta,
+                         const struct json_t *root);
 /* json_load_file, but close-on-exec and within cli_input_limit (jerr->text says so). */
-struct json_t;
-struct json_error_t;
 struct json_t *cli_json_load_file(const char *path, size_t flags, struct json_error_t *jerr);
 
 #endif
