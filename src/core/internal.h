@@ -22,7 +22,12 @@ sc_status sc_vfail(sc_error *err, sc_status code, const char *file, size_t line,
         if (sc_try_status_ != SC_OK) return sc_try_status_;                                     \
     } while (0)
 
-/* Allocation helpers that check for overflow of n * size. Return NULL on failure. */
+/* The failure tests' countdown (table_internal.h: sc_tbl_fail_countdown): 1 when this
+ * allocation is to fail. */
+int sc_alloc_fail_now(void);
+
+/* Allocation helpers that check for overflow of n * size. Return NULL on failure (and under
+ * the failure tests' countdown). */
 void *sc_calloc(size_t n, size_t size);
 void *sc_malloc_array(size_t n, size_t size);
 char *sc_strdup(const char *s);
