@@ -142,7 +142,8 @@ struct json_error_t;
 
 /* Multi-file outputs: cli_note_written(path) after each file of a set (figures in a folder) is
  * complete; main calls cli_written_report(exit code), which lists them on stderr when the
- * command failed part-way (each listed file complete, the others missing) and forgets them. */
+ * command failed part-way (each listed file complete, the others missing) and forgets them
+ * (and the command line recorded for cli_check_output). */
 void cli_note_written(const char *path);
 void cli_written_report(int rc);
 

@@ -471,4 +471,6 @@ void cli_written_report(int rc)
     free(written);
     written = NULL;
     nwritten = 0;
+    cmd_argv = NULL; /* the next command (in-process: tests) records its own command line */
+    cmd_argc = 0;
 }

@@ -260,3 +260,69 @@ void pu_log_write_outcome(FILE *f, const char *instance, size_t draw, sc_pu_outc
     fputs("}\n", f);
     fflush(f);
 }
+
+int pu_read_instances(const char *path, char ***out, size_t *n)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
+    char *buf = NULL, **names = NULL;
+    size_t cap = 0, count = 0, alloc = 0, line = 0, limit = cli_input_limit(f), total = 0;
+    long len;
+    int rc = 0;
+    while ((len = cli_getline(&buf, &cap, f, limit)) > 0 || len < -1) {
+        line++;
+        total += len > 0 ? (size_t)len : 0;
+        if (len == -2 || total > limit) {
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu: more than the input limit of %zu bytes for an "
+                          "input that is not a regular file (SCALECAST_MAX_INPUT raises it)",
+                          path, line, limit);
+            goto out;
+        }
+        if (len < -1) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
+                           buf[len - 1] == '\t'))
+            buf[--len] = '\0';
+        char *s = buf;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s == '\0' || *s == '#') continue;
+        if (!pu_utf8_valid(s)) {
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu: instance name is not valid UTF-8", path, line);
+            goto out;
+        }
+        for (size_t j = 0; j < count; j++)
+            if (strcmp(names[j], s) == 0) {
+                rc = cli_fail(SC_EXIT_DATA, "%s:%zu: instance \"%s\" is listed twice", path, line, s);
+                goto out;
+            }
+        if (count == alloc) {
+            alloc = alloc ? 2 * alloc : 16;
+            char **nn = realloc(names, alloc * sizeof *nn);
+            if (!nn) {
+                rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+                goto out;
+            }
+            names = nn;
+        }
+        names[count] = cli_strdup(s);
+        if (!names[count]) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
+        count++;
+    }
+    if (count == 0) rc = cli_fail(SC_EXIT_DATA, "%s: no instances", path);
+out:
+    free(buf);
+    fclose(f);
+    if (rc) {
+        for (size_t j = 0; j < count; j++) free(names[j]);
+        free(names);
+        return rc;
+    }
+    *out = names;
+    *n = count;
+    return 0;
+}

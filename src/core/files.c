@@ -267,3 +267,46 @@ void sc_tmpfile_abort(sc_tmpfile *t)
     free(t->dir);
     memset(t, 0, sizeof *t);
 }
+
+sc_status sc_pdf_set_date(const char *path, sc_error *err)
+{
+    /* cairo 1.16 stamps every PDF with the current time and ignores SOURCE_DATE_EPOCH. The date
+     * is rewritten in place with the same number of digits, so that no offset in the file's
+     * cross-reference table moves. */
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return SC_OK;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0 || v > 253402300799LL) return SC_OK; /* not a date: left alone */
+    time_t t = (time_t)v;
+    struct tm tm;
+    char stamp[32];
+    if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) != 14)
+        return SC_OK;
+    char *data = NULL;
+    size_t len = 0;
+    SC_TRY(sc_read_file(path, &data, &len, err));
+    int changed = 0;
+    static const char *const keys[] = {"/CreationDate (D:", "/ModDate (D:"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (size_t i = 0; i + kl + 14 <= len; i++) {
+            if (memcmp(data + i, keys[k], kl) != 0) continue;
+            size_t d = 0;
+            while (d < 14 && data[i + kl + d] >= '0' && data[i + kl + d] <= '9') d++;
+            if (d == 14) {
+                memcpy(data + i + kl, stamp, 14);
+                changed = 1;
+            }
+        }
+    }
+    sc_status st = SC_OK;
+    if (changed) {
+        FILE *f = fopen(path, "r+be");
+        if (!f || fwrite(data, 1, len, f) != len) st = sc_fail(err, SC_EIO, path, 0, 0, "cannot write");
+        if (f && fclose(f) != 0 && st == SC_OK) st = sc_fail(err, SC_EIO, path, 0, 0, "cannot write");
+    }
+    free(data);
+    return st;
+}

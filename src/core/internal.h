@@ -32,6 +32,10 @@ void *sc_calloc(size_t n, size_t size);
 void *sc_malloc_array(size_t n, size_t size);
 char *sc_strdup(const char *s);
 
+/* When SOURCE_DATE_EPOCH is set: the creation and modification dates of the PDF file at path
+ * become that time (UTC), in place (same length), so that the file is reproducible. */
+sc_status sc_pdf_set_date(const char *path, sc_error *err);
+
 /* Opens path for reading (binary, close-on-exec). *limit is the most bytes the caller may hold
  * from it: SIZE_MAX for a regular file, sc_input_limit() for anything else (see scalecast.h).
  * SC_EIO "cannot open: ..." on failure. */

@@ -433,6 +433,9 @@ sc_status sc_plot_save(const sc_plot *p, const char *path, sc_error *err)
     plsstrm(old_stream);
     free(bx);
     free(by);
-
+    if (strcmp(dev, "pdfcairo") == 0 && sc_pdf_set_date(out.tmp, err) != SC_OK) {
+        sc_tmpfile_abort(&out);
+        return err ? err->code : SC_EIO;
+    }
     return sc_tmpfile_commit(&out, err);
 }
