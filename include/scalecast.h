@@ -1079,6 +1079,8 @@ typedef struct sc_pu_est {
     double lo, hi;  /* exact interval at the level asked for. Resolved: two-sided negative-binomial
                      * bounds lo = B^-1(a/2; r, K-r+1), hi = B^-1(1-a/2; r, K-r) (hi = 1 if K = r).
                      * Censored: lo = 0 and hi the one-sided upper bound B^-1(level; c+1, K-c). */
+    int budget;     /* 1: a fixed budget of K samples with `passes` correct (binomial sampling,
+                     * sc_pu_estimate_budget); 0: sampled until r passes */
 } sc_pu_est;
 
 /* Estimate and exact interval for one instance. Errors (SC_EDOMAIN, message names the value):
@@ -1253,6 +1255,133 @@ int sc_pu_sim_draw(const sc_pu_sim *sim, const char *instance, double N, uint64_
 SC_NODISCARD sc_status sc_pu_sim_run(const sc_pu_sim *sim, const char *const *instances,
                                      size_t S, double N, size_t r, size_t kmax, uint64_t budget,
                                      double level, sc_pu_est *est, sc_error *err);
+
+/* end of section */
+
+/* ==========================================================================================
+ * Section: Fixed sampling budgets (per-problem counts n, c)
+ *
+ * Most repeated-sampling data is a fixed budget per problem: n samples, c correct. These
+ * functions turn such counts into PassUntil estimates, unbiased pass@k (Chen et al. 2021) and
+ * the distribution of per-problem pass rates (a Beta, fitted by beta-binomial maximum
+ * likelihood), whose left tail gives the power law of -log pass@k in k (Schaeffer et al. 2025,
+ * "How Do Large Language Monkeys Get Their Power (Laws)?").
+ * ========================================================================================== */
+
+/* One problem sampled n times with c correct (binomial sampling). pu = value = c / n: the
+ * unbiased estimate, 0 exactly when c = 0 (so a task mean counts zero-pass problems as 0).
+ * lo, hi: Clopper-Pearson interval at level; when c = 0 the observation is censored at its
+ * budget for instance-level fits (censored = 1, lo = 0, hi = 1 - (1 - level)^(1/n), one-sided);
+ * when c = n, hi = 1. draws = n, passes = r = c, budget = 1.
+ * Errors (SC_EDOMAIN): n = 0, c > n, level outside (0, 1). */
+SC_NODISCARD sc_status sc_pu_estimate_budget(size_t n, size_t c, double level, sc_pu_est *out,
+                                             sc_error *err);
+
+/* Sizes without information for the task law: at size m (column m of est, S x M) no instance
+ * has a pass (fixed-budget rows with c = 0, or censored rows without a pass). For each such
+ * size flag[m] = 1 and bound[m] is a one-sided upper bound at level on the task mean pass rate,
+ * 1 - (1 - level)^(1 / (S K_min)) with K_min the fewest draws of an instance there (all fail
+ * with probability prod_i (1 - p_i)^K_i <= (1 - mean p)^(S K_min)); else flag[m] = 0 and
+ * bound[m] = NaN. Returns the number of flagged sizes. Such sizes must be left out of
+ * sc_pu_fit_task (it refuses a task PU of 0). */
+size_t sc_pu_zero_sizes(const sc_pu_est *est, size_t S, size_t M, double level,
+                        unsigned char *flag, double *bound);
+
+/* Empirical task pass rate at one size: mean over instances of passes / draws (the data, not an
+ * estimator's output: censored instances count their observed passes). */
+double sc_pu_empirical(const sc_pu_est *est, size_t stride, size_t S);
+
+/* A table of per-problem counts, as read by sc_counts_read. Each row is either a fixed budget
+ * (n samples, c correct) or sample-until-pass (K draws, r passes, optional censored). */
+typedef struct sc_count_row {
+    char *problem;        /* a numeric cell is printed with %.17g */
+    char *model;          /* "" when there is no model column */
+    double size;          /* model size N or compute C */
+    int budget;           /* 1: fixed budget (n, c); 0: sample until pass (K, r) */
+    size_t n, c;          /* budget: samples, correct; else draws K, passes r */
+    int censored;         /* sample-until-pass only: 1 = stopped before the r-th pass */
+    size_t line;          /* line of the row in its file */
+} sc_count_row;
+
+/* Column names; NULL = the default (problem: "problem" or else "instance"; model: "model";
+ * size: "N" or else "C"; n, c, K, r, censored: those names). */
+typedef struct sc_counts_cols {
+    const char *problem, *model, *size, *n, *c, *K, *r, *censored;
+} sc_counts_cols;
+
+/* Reads every row of t. A row with n and c filled is a fixed budget; a row with K and r filled
+ * is sample-until-pass; a table may mix both (each row fills one pair; the other pair's cells
+ * empty). Errors at the cell (file, line, column): a missing problem, size <= 0, a count that is
+ * not a whole number >= 0, n = 0 ("no samples"), c > n, r > K, K = 0, n or K above 1e9, a row
+ * filling both pairs or neither, censored not 0/1, r = 0 in a row not censored. *rows has *nrows entries (free
+ * with sc_counts_free); *nbudget counts the fixed-budget rows. */
+SC_NODISCARD sc_status sc_counts_read(const sc_table *t, const sc_counts_cols *cols,
+                                      sc_count_row **rows, size_t *nrows, size_t *nbudget,
+                                      sc_error *err);
+void sc_counts_free(sc_count_row *rows, size_t nrows);
+
+/* The Beta(a, b) distribution of per-problem pass rates, fitted to counts (n_i, c_i) of S
+ * problems by maximum likelihood of the beta-binomial:
+ *   log L = sum_i [ log C(n_i, c_i) + ln B(c_i + a, n_i - c_i + b) - ln B(a, b) ]
+ * over (log a, log b) with GSL's BFGS (analytic gradient, digamma); covariance of (log a, log b)
+ * from the observed information (trigamma). Problems with c_i = 0 enter exactly (their
+ * likelihood is B(a, n_i + b) / B(a, b)), never imputed.
+ * For p ~ Beta(a, b) the task pass@k is 1 - B(a, b + k) / B(a, b), and for large k
+ *   -log pass@k ~ 1 - pass@k ~ Gamma(a + b) / Gamma(b) k^-a
+ * (Schaeffer et al. 2025): the power-law exponent of -log pass@k in k is a, the exponent of the
+ * density's left tail p^(a - 1). */
+typedef struct sc_bb_fit {
+    size_t S, nzero, nall; /* problems; with c = 0; with c = n */
+    double a, b;           /* the fitted Beta */
+    double cov[4];         /* 2 x 2 covariance of (log a, log b); NaN when not available */
+    double level;
+    double a_lo, a_hi, b_lo, b_hi; /* Wald intervals on the log scale at level */
+    double loglik;
+    double exponent;       /* = a */
+    double prefactor;      /* Gamma(a + b) / Gamma(b) */
+    size_t iterations;
+    int converged;
+} sc_bb_fit;
+
+/* Errors: S < 2 (SC_ETOOFEW); n_i = 0 or c_i > n_i (SC_EDOMAIN); every problem with c = 0 or
+ * every problem with c = n (SC_EDOMAIN: the distribution is not identified); the optimum at the
+ * boundary (a or b beyond 1e6: no spread between problems beyond binomial noise) or no
+ * convergence (SC_ENOCONV). */
+SC_NODISCARD sc_status sc_bb_fit_counts(const size_t *n, const size_t *c, size_t S, double level,
+                                        sc_bb_fit *out, sc_error *err);
+
+/* 1 - B(a, b + k) / B(a, b): task pass@k when the pass rates are Beta(a, b); k > 0 real. */
+double sc_bb_passk(double a, double b, double k);
+
+/* Forecast of the task pass@k of the S problems themselves at k (any k >= 1, e.g. far beyond
+ * the budget): point = mean over problems of the posterior mean
+ *   1 - B(a + c_i, b + n_i - c_i + k) / B(a + c_i, b + n_i - c_i)
+ * at the fitted (a, b); interval at fit->level from `draws` Monte Carlo draws, each drawing
+ * (log a, log b) from the normal approximation of the fit and then every problem's p_i from its
+ * posterior Beta(a + c_i, b + n_i - c_i): parameter and per-problem uncertainty together.
+ * population = sc_bb_passk(a, b, k) (a new set of problems). Deterministic for a seed. */
+typedef struct sc_bb_forecast {
+    double k, passk, lo, hi, population;
+} sc_bb_forecast;
+SC_NODISCARD sc_status sc_bb_forecast_k(const sc_bb_fit *fit, const size_t *n, const size_t *c,
+                                        size_t S, double k, size_t draws, uint64_t seed,
+                                        sc_bb_forecast *out, sc_error *err);
+
+/* The task curve pass@k = 1 - B(a, b + k) / B(a, b) fitted to m task-level points (k_j, y_j)
+ * by least squares in log(-log pass@k) (the space of Krajewski et al.'s Eq. 5), Nelder-Mead
+ * over (log a, log b) from a grid of starts. Points with y = 0 or 1 are skipped. Fills a, b,
+ * exponent, prefactor, iterations, converged of out (cov NaN; loglik = -rss / 2).
+ * Errors: fewer than 3 usable points (SC_ETOOFEW), no convergence (SC_ENOCONV). */
+SC_NODISCARD sc_status sc_bb_fit_curve(const double *k, const double *y, size_t m,
+                                       sc_bb_fit *out, sc_error *err);
+
+/* Eq. 5 of Krajewski et al. 2025 at one fixed compute: log(-log pass@k) = c1 log k + c3, a line
+ * in log k fitted by least squares to the points with 0 < y < 1. Errors: fewer than 2 usable
+ * points with distinct k (SC_ETOOFEW). */
+SC_NODISCARD sc_status sc_passk_line_k(const double *k, const double *y, size_t m, double *c1,
+                                       double *c3, sc_error *err);
+/* Its prediction exp(-exp(c3 + c1 log k)). */
+double sc_passk_line_predict(double c1, double c3, double k);
 
 /* end of section */
 

@@ -49,10 +49,23 @@ refused unless it may repeat (`fit --where`, `obs --metrics`, `--exclude-metric`
 `scalecast --list-options` prints every table, one option a line:
 `COMMAND<TAB>NAME<TAB>ALIAS or -<TAB>value or flag<TAB>repeat or once`.
 
-## scalecast
-
-```
 HEAD
+  echo "## Options shared by several commands"
+  echo
+  echo "Generated from the option tables (\`scalecast --list-options\`). A name shared by commands"
+  echo "does not yet always mean the same thing (\`--loss\` is the fit objective in fit but a loss"
+  echo "column in backtest; \`--c\` a column in fit but a list of constants in passuntil draw):"
+  echo "each command's section below is the reference. Bash completion from the same tables:"
+  echo "\`source tools/scalecast-completion.bash\`."
+  echo
+  echo "| option | takes | commands |"
+  echo "|---|---|---|"
+  "$sc" --list-options | awk -F'\t' '$2 != "--help" {
+      key = $2 (($3 != "-") ? ", " $3 : ""); kind[key] = $4 == "value" ? "a value" : "no value"
+      if (!(key SUBSEP $1 in seen)) { seen[key SUBSEP $1] = 1; n[key]++; cmds[key] = cmds[key] (n[key] > 1 ? ", " : "") $1 }
+      if ($5 == "repeat") rep[key] = 1
+    } END { for (k in n) if (n[k] > 1) printf "| `%s` | %s | %s |\n", k, kind[k], cmds[k] }' | sort
+  printf '\n## scalecast\n\n```\n'
   "$sc" --help
   echo '```'
   helps | while read -r c; do

@@ -123,6 +123,64 @@ sc_status sc_pu_estimate(size_t draws, size_t passes, size_t r, size_t kmax, dou
     return SC_OK;
 }
 
+sc_status sc_pu_estimate_budget(size_t n, size_t c, double level, sc_pu_est *out, sc_error *err)
+{
+    if (n == 0) return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "no samples (n = 0)");
+    if (c > n)
+        return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "correct c (%zu) > samples n (%zu)", c, n);
+    if (!(level > 0.0 && level < 1.0))
+        return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "level must be in (0, 1), got %g", level);
+    memset(out, 0, sizeof *out);
+    out->budget = 1;
+    out->draws = n;
+    out->passes = c;
+    out->r = c;
+    double N = (double)n, C = (double)c, a = 1.0 - level;
+    /* Binomial sampling: c / n is unbiased (and the MLE), 0 exactly when nothing passed, so a
+     * task mean counts such a problem as 0. Interval: Clopper-Pearson (1934). */
+    out->pu = out->value = C / N;
+    if (c == 0) {
+        /* Nothing passed: for instance-level fits only an upper bound, censored at the budget:
+         * P(Bin(n, p) = 0) = (1 - p)^n = 1 - level. */
+        out->censored = 1;
+        out->lo = 0.0;
+        out->hi = -expm1(log1p(-level) / N);
+    } else {
+        out->lo = beta_quantile(a / 2.0, C, N - C + 1.0);
+        out->hi = c == n ? 1.0 : beta_quantile(1.0 - a / 2.0, C + 1.0, N - C);
+    }
+    return SC_OK;
+}
+
+size_t sc_pu_zero_sizes(const sc_pu_est *est, size_t S, size_t M, double level,
+                        unsigned char *flag, double *bound)
+{
+    size_t nflag = 0;
+    for (size_t m = 0; m < M; m++) {
+        size_t kmin = SIZE_MAX, passes = 0;
+        for (size_t s = 0; s < S; s++) {
+            passes += est[s * M + m].passes;
+            if (est[s * M + m].draws < kmin) kmin = est[s * M + m].draws;
+        }
+        flag[m] = S > 0 && passes == 0;
+        bound[m] = NAN;
+        if (!flag[m]) continue;
+        nflag++;
+        /* All S instances failed every draw: P = prod_s (1 - p_s)^K_s <= prod_s (1 - p_s)^Kmin
+         * <= (1 - mean p)^(S Kmin) (AM-GM), so mean p <= 1 - (1 - level)^(1 / (S Kmin)). */
+        bound[m] = -expm1(log1p(-level) / ((double)S * (double)kmin));
+    }
+    return nflag;
+}
+
+double sc_pu_empirical(const sc_pu_est *est, size_t stride, size_t S)
+{
+    double sum = 0.0;
+    for (size_t s = 0; s < S; s++)
+        sum += (double)est[s * stride].passes / (double)est[s * stride].draws;
+    return S ? sum / (double)S : NAN;
+}
+
 static double quantile_sorted(const double *v, size_t n, double q)
 {
     return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
@@ -279,7 +337,7 @@ static sc_status check_ladder(const double *N, size_t M, const sc_pu_est *est, s
         if (!(N[m] > 0.0) || !isfinite(N[m]))
             return sc_fail(err, SC_EDOMAIN, NULL, 0, 0, "model size N = %g must be > 0", N[m]);
     for (size_t k = 0; k < S * M; k++)
-        if (!(est[k].value > 0.0 && est[k].value <= 1.0))
+        if (!(est[k].value > 0.0 && est[k].value <= 1.0) && !(est[k].budget && est[k].value == 0.0))
             return sc_fail(err, SC_EDOMAIN, NULL, 0, 0,
                            "instance %zu at N = %g: value %g outside (0, 1]", k / M + 1,
                            N[k % M], est[k].value);
@@ -335,6 +393,13 @@ sc_status sc_pu_fit_task(const double *N, size_t M, const sc_pu_est *est, size_t
                            &fit->task[m]);
         if (st != SC_OK) {
             st = sc_fail(err, st, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        if (!(fit->task[m].pu > 0.0)) {
+            st = sc_fail(err, SC_EDOMAIN, NULL, 0, 0,
+                         "no instance passed at N = %g: this size carries no point for the law "
+                         "(leave it out; it gives only an upper bound)",
+                         N[m]);
             goto done;
         }
         if (!(fit->task[m].pu < 1.0)) {
@@ -471,6 +536,9 @@ void sc_pu_fit_predict(const sc_pu_fit *fit, double N, double *pu, double *lo, d
  * int conversion, any r), with its status checked; NaN when it cannot be evaluated. */
 static double inst_sd(const sc_pu_est *e)
 {
+    /* Fixed budget: Var(c / n) = p (1 - p) / n, so Var log p^ ~ (1 - p) / c (delta method). */
+    if (e->budget)
+        return e->passes ? sqrt((1.0 - e->pu) / (double)e->passes) / fabs(log(e->pu)) : NAN;
     gsl_sf_result res;
     if (gsl_sf_psi_1_e((double)e->r, &res) != GSL_SUCCESS || !(res.val > 0.0)) return NAN;
     return sqrt(res.val) / fabs(log(e->pu));
