@@ -139,6 +139,10 @@ static size_t kill_leftovers(void)
     return ngroups;
 }
 
+/* The locked log's descriptor: a child closes it at once, so that a child the driver's death
+ * catches between fork and exec does not keep the lock (close-on-exec covers the exec). */
+static int log_fd = -1;
+
 static pid_t spawn(const char *cmd, const pu_log *log, size_t inst, size_t draw,
                    const sigset_t *orig)
 {
@@ -147,6 +151,7 @@ static pid_t spawn(const char *cmd, const pu_log *log, size_t inst, size_t draw,
         if (pid > 0) setpgid(pid, pid); /* also in the child: whichever runs first */
         return pid;
     }
+    if (log_fd >= 0) close(log_fd);
     /* Child: its own process group, so that a timeout kills everything CMD started. */
     setpgid(0, 0);
     sigprocmask(SIG_SETMASK, orig, NULL);
@@ -335,7 +340,15 @@ int pu_sample_main(int argc, char **argv)
         rc = cli_fail(SC_EXIT_IO, "%s: cannot open for writing: %s", log_path, strerror(errno));
         goto done;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    /* A driver killed a moment ago may leave a child that has not yet closed its copy of the
+     * descriptor (it does so first thing): wait up to a second before refusing. */
+    int locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    for (int tries = 0; !locked && errno == EWOULDBLOCK && tries < 50; tries++) {
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+        locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    }
+    if (!locked) {
         int e = errno;
         close(fd);
         fd = -1;
@@ -349,6 +362,7 @@ int pu_sample_main(int argc, char **argv)
         rc = cli_fail(SC_EXIT_IO, "%s: the run log must be a regular file", log_path);
         goto done;
     }
+    log_fd = fd;
     snprintf(log_id, sizeof log_id, "SC_LOG_ID=%llu:%llu", (unsigned long long)lst.st_dev,
              (unsigned long long)lst.st_ino);
     /* An existing log with a complete header line is resumed. An empty one, or one whose header
@@ -558,6 +572,7 @@ done:
     /* A log this run created but could not start (no header written) is removed again. */
     if (created) unlink(log_path);
     if (fd >= 0) close(fd);
+    log_fd = -1;
     for (size_t j = 0; j < S; j++) free(names[j]);
     free(names);
     pu_log_free(&log);
