@@ -18,7 +18,7 @@ build: setup
 	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 build-asan: setup
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSC_WERROR=ON -DSC_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSC_WERROR=ON -DSC_SANITIZE=ON -DSC_BROWSER_TEST=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The main job on the shipped data: fits, figures and a report in $(DEMO_OUT)/.

@@ -344,6 +344,10 @@ SC_NODISCARD sc_status sc_boot_predict_interval(const sc_boot *boot, const sc_la
                                                 const double *x, double level, double *lo,
                                                 double *hi);
 
+/* SHA-256 (FIPS 180-4) of n bytes: the digest, or its 64 lower-case hex digits. */
+void sc_sha256(const void *data, size_t n, unsigned char digest[32]);
+void sc_sha256_hex(const void *data, size_t n, char hex[65]);
+
 /* Deterministic 64-bit stream seed for (seed, index) (SplitMix64); used for per-start and
  * per-replicate RNGs. */
 uint64_t sc_seed_mix(uint64_t seed, uint64_t index);
@@ -380,18 +384,48 @@ SC_NODISCARD sc_status sc_plot_band(sc_plot *plot, const char *label, const doub
                                     const double *lo, const double *hi, size_t n, int colour);
 /* A vertical line at x (e.g. the fit cutoff), with an optional label. */
 SC_NODISCARD sc_status sc_plot_vline(sc_plot *plot, double x, const char *label);
+/* Names the points of the item added last (n must be its number of points; copied): the report
+ * shows a point's name on hover, and a figure with at most 16 named points writes the names
+ * beside them. */
+SC_NODISCARD sc_status sc_plot_point_labels(sc_plot *plot, const char *const *labels, size_t n);
+/* Items added after this call belong to group (a law, a model family), which the report's
+ * interactive figure shows and hides together. NULL (the default): a labelled item is its own
+ * group and an unlabelled one joins the group of the item before it. */
+SC_NODISCARD sc_status sc_plot_group(sc_plot *plot, const char *group);
+/* A categorical x axis (linear plots only): x = 1..n stand for names[0..n-1], which label the
+ * ticks in place of numbers. */
+SC_NODISCARD sc_status sc_plot_xcategories(sc_plot *plot, const char *const *names, size_t n);
 /* Fixes an axis range instead of fitting it to the content (NaN leaves that end automatic). */
 void sc_plot_xrange(sc_plot *plot, double lo, double hi);
 void sc_plot_yrange(sc_plot *plot, double lo, double hi);
 /* Draws the plot into path; the format follows the extension: .png, .svg or .pdf. The file is
- * written completely or not at all. */
+ * written completely or not at all. Beside it, PATH.json describes the figure as data (written
+ * with it, or neither is left): {"scalecast_figure": 1, "title", "x" and "y": {"label",
+ * "scale": "linear"|"log", "range": [lo, hi] as drawn, "categories" for a categorical axis},
+ * "items": [{"kind": points|open|crosses|line|dashed|band|vline, "label", "group", "colour",
+ * "n", "x", "y" (a band's lower edge), "hi" (a band's upper edge), "labels" (point names)}],
+ * "labels_drawn": point names written in the figure}; non-finite values are null. A figure
+ * written to a device or FIFO gets no description. sc_report_figure embeds it as an
+ * interactive figure. */
 SC_NODISCARD sc_status sc_plot_save(const sc_plot *plot, const char *path, sc_error *err);
 
-/* A self-contained HTML report (figures embedded, no external files or scripts). Content is
- * appended in order; sc_report_save writes it completely or not at all. Text is escaped. */
+/* A self-contained HTML report that works offline: it opens with the title, a summary and the
+ * headline forecast table, then a table of contents of the sections (level-2 and level-3
+ * headings), the content in the order it was added, and provenance at the foot (scalecast's
+ * version, the date, the commands, and every input and embedded file with its SHA-256). Tables
+ * are sortable, numbers right-aligned; figures with a description beside them (PATH.json from
+ * sc_plot_save) are interactive (point names on hover, groups toggled, the value read at any x
+ * on a chosen curve and its band), with the image kept for print and as a fallback. The page
+ * runs only its own script, pinned with its style sheet by a Content-Security-Policy hash; all
+ * text is escaped, figure data sits in JSON blocks escaped for <script> context. Content is
+ * appended in order; sc_report_save writes it completely or not at all. */
 typedef struct sc_report sc_report;
 SC_NODISCARD sc_status sc_report_new(const char *title, sc_report **out);
 void sc_report_free(sc_report *r);
+/* The date given in the provenance (default: when sc_report_new ran). */
+void sc_report_set_date(sc_report *r, long long unix_seconds);
+/* A paragraph under the title, before the headline table. */
+SC_NODISCARD sc_status sc_report_summary(sc_report *r, const char *text);
 SC_NODISCARD sc_status sc_report_heading(sc_report *r, int level, const char *text);
 SC_NODISCARD sc_status sc_report_paragraph(sc_report *r, const char *text);
 /* Preformatted text (e.g. a command line or a fitted formula). */
@@ -402,9 +436,32 @@ SC_NODISCARD sc_status sc_report_code_file(sc_report *r, const char *path, sc_er
 SC_NODISCARD sc_status sc_report_table(sc_report *r, const char *caption,
                                        const char *const *header, size_t ncols,
                                        const char *const *cells, size_t nrows);
-/* Embeds an image file (.svg inline, .png as base64) with a caption. */
+/* Embeds an image file (.svg or .png, as an image: an SVG's scripts never run) with a caption
+ * and an alt text; interactive when PATH.json describes it (an unreadable description is an
+ * error). */
 SC_NODISCARD sc_status sc_report_figure(sc_report *r, const char *image_path, const char *caption,
                                         sc_error *err);
+/* One row of the headline table. Strings may be NULL; numbers NaN when not known. */
+typedef struct sc_report_forecast {
+    const char *benchmark;
+    const char *target;        /* what is forecast, e.g. "7B, 2T tokens"; NULL: from N, D, C */
+    double N, D, C;
+    const char *law;
+    double value, lo, hi;      /* lo, hi NaN: no interval */
+    double level;              /* of the interval, e.g. 0.9 */
+    double observed;           /* the measured value when known (a backtest), else NaN */
+    const char *trust, *reasons;
+} sc_report_forecast;
+/* Adds rows to the headline table at the top of the page. */
+SC_NODISCARD sc_status sc_report_forecasts(sc_report *r, const char *caption,
+                                           const sc_report_forecast *rows, size_t n);
+/* Headline rows from a JSON file: forecasts ({"forecasts": [{benchmark, target, N, D, C, law,
+ * value, lo, hi, level, trust, reasons}]}) or backtest results ({"benchmarks": [...]}: per
+ * benchmark the law with the smallest held-out error, at the largest held-out run). */
+SC_NODISCARD sc_status sc_report_forecast_file(sc_report *r, const char *path, sc_error *err);
+/* Provenance: a command that produced the report's content, and an input file (hashed). */
+SC_NODISCARD sc_status sc_report_command(sc_report *r, const char *command_line);
+SC_NODISCARD sc_status sc_report_input(sc_report *r, const char *path, sc_error *err);
 SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_error *err);
 
 /* end of section */

@@ -231,7 +231,9 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
         char title[160];
         snprintf(title, sizeof title, "%s: extrapolation backtest", B->name);
         sc_plot *plot = NULL;
-        sc_status s = sc_plot_new(title, "training compute C (FLOPs)", B->name, SC_AXIS_LOG,
+        char ylabel[160];
+        snprintf(ylabel, sizeof ylabel, "%s (accuracy)", B->name);
+        sc_status s = sc_plot_new(title, "training compute C (FLOPs)", ylabel, SC_AXIS_LOG,
                                   SC_AXIS_LINEAR, &plot);
         if (s != SC_OK) return cli_fail(cli_exit_code(s), "figure: %s", sc_strerror(s));
         /* The best direct law (lowest MRE) gets the bootstrap band. */
@@ -250,7 +252,10 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
             if (s == SC_OK) {
                 char label[96];
                 snprintf(label, sizeof label, "%s 90%%", sc_bt_model_name(bt->models[best]));
-                s = sc_plot_band(plot, label, grid, lo, hi, NG, (int)bt->models[best]);
+                /* The band belongs with its law's curve: shown and hidden together. */
+                s = sc_plot_group(plot, sc_bt_model_name(bt->models[best]));
+                if (s == SC_OK) s = sc_plot_band(plot, label, grid, lo, hi, NG, (int)bt->models[best]);
+                if (s == SC_OK) s = sc_plot_group(plot, NULL);
             } else {
                 char buf[700];
                 sc_error_format(&err, buf, sizeof buf);
@@ -267,19 +272,31 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
         }
         double *xf = malloc(B->n * sizeof *xf), *yf = malloc(B->n * sizeof *yf);
         double *xh = malloc(B->n * sizeof *xh), *yh = malloc(B->n * sizeof *yh);
-        if (!xf || !yf || !xh || !yh) s = SC_ENOMEM;
+        char *names = calloc(B->n + 1, 64);
+        const char **nf_names = calloc(B->n + 1, sizeof *nf_names), **nh_names = calloc(B->n + 1, sizeof *nh_names);
+        if (!xf || !yf || !xh || !yh || !names || !nf_names || !nh_names) s = SC_ENOMEM;
         size_t nf = 0, nh = 0;
         for (size_t i = 0; s == SC_OK && i < B->n; i++) {
+            /* Each run named by its size, for the report's hover. */
+            char *nm = names + 64 * i;
+            snprintf(nm, 64, "run N = %.3g, D = %.3g", B->N[i], B->D[i]);
             if (B->held[i]) {
+                nh_names[nh] = nm;
                 xh[nh] = B->C[i];
                 yh[nh++] = B->y[i];
             } else {
+                nf_names[nf] = nm;
                 xf[nf] = B->C[i];
                 yf[nf++] = B->y[i];
             }
         }
         if (s == SC_OK) s = sc_plot_series(plot, "fit runs", xf, yf, nf, SC_MARK_OPEN, 6);
+        if (s == SC_OK) s = sc_plot_point_labels(plot, nf_names, nf);
         if (s == SC_OK) s = sc_plot_series(plot, "held-out runs", xh, yh, nh, SC_MARK_CROSSES, 6);
+        if (s == SC_OK) s = sc_plot_point_labels(plot, nh_names, nh);
+        free(names);
+        free(nf_names);
+        free(nh_names);
         free(xf);
         free(yf);
         free(xh);

@@ -335,7 +335,8 @@ static int plot_group(const char *path, const char *family, const char *task,
     char title[600];
     snprintf(title, sizeof title, "%s / %s: per-sample Kendall tau with compute", family, task);
     sc_plot *p = NULL;
-    if (sc_plot_new(title, "Kendall tau (sign * metric vs log10 C)", "share of samples below",
+    if (sc_plot_new(title, "per-sample Kendall tau of the metric with log10 compute (signed: + = better with C)",
+                    "share of samples with tau at most x (ECDF)",
                     SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p) != SC_OK)
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     const sc_chain_metric order[] = {SC_CHAIN_LOGP_VOCAB, SC_CHAIN_P_VOCAB, SC_CHAIN_P_CHOICES,

@@ -49,7 +49,10 @@ static const char fit_usage[] =
     "  --seed S          seed of random starts and resamples (default 1)\n"
     "  --json            machine-readable output (numbers round-trip)\n"
     "  --out FILE        write the output to FILE instead of standard output\n"
-    "  --plot FILE       draw the data and the fitted law (.png, .svg or .pdf)\n"
+    "  --plot FILE       draw the data and the fitted law (.png, .svg or .pdf): accuracy fitted\n"
+    "                    as Q' (--chance) is drawn as accuracy, with the rows above --max-x as\n"
+    "                    held out, the curve carried out to them, and the --bootstrap band\n"
+    "  --plot-q          with --chance: draw Q' instead of accuracy\n"
     "  --threads T       OpenMP threads (results do not depend on it)\n";
 
 typedef struct fit_args {
@@ -60,7 +63,7 @@ typedef struct fit_args {
     size_t drop_top, boot, nrandom;
     double level, max_x, delta, chance, margin;
     uint64_t seed;
-    int json, threads;
+    int json, threads, plot_q;
 } fit_args;
 
 static const cli_option cli_fit_options_opts[] = {
@@ -76,6 +79,7 @@ static const cli_option cli_fit_options_opts[] = {
     {"--starts", NULL, CLI_VALUE},
     {"--out", NULL, CLI_VALUE},
     {"--plot", NULL, CLI_VALUE},
+    {"--plot-q", NULL, 0},
     {"--drop-top", NULL, CLI_VALUE},
     {"--bootstrap", NULL, CLI_VALUE},
     {"--seed", NULL, CLI_VALUE},
@@ -107,6 +111,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
             fputs(fit_usage, stdout);
             return -1;
         } else if (cli_flag(&s, "--json")) a->json = 1;
+        else if (cli_flag(&s, "--plot-q")) a->plot_q = 1;
         else if (cli_opt(&s, "--law", &a->law) || cli_opt(&s, "--x", &a->xcols) ||
                  cli_opt(&s, "--n", &a->ncol) || cli_opt(&s, "--d", &a->dcol) ||
                  cli_opt(&s, "--c", &a->ccol) || cli_opt(&s, "--y", &a->ycol) ||
@@ -149,6 +154,8 @@ static int parse_args(int argc, char **argv, fit_args *a)
     if (!a->data) return cli_fail(SC_EXIT_USAGE, "fit: no DATA file given (see 'scalecast fit --help')");
     if (!a->law) return cli_fail(SC_EXIT_USAGE, "fit: --law is required (see 'scalecast fit --help')");
     if (!a->ycol) return cli_fail(SC_EXIT_USAGE, "fit: --y is required");
+    if (a->plot_q && (!a->plot || !a->chance_arg))
+        return cli_fail(SC_EXIT_USAGE, "--plot-q draws Q' of a --plot with --chance; give both");
     if (a->plot) {
         /* Checked before any work, so that a bad name does not cost a fit or leave --out. */
         const char *dot = strrchr(a->plot, '.');
@@ -185,6 +192,7 @@ typedef struct fit_data {
     double q0;
     char *xnames[4];
     double *compute;     /* C of each point when --c was given (for figures), else NULL */
+    double *xabove, *yabove; /* one-covariate rows above --max-x (for figures) */
 } fit_data;
 
 static void fit_data_free(fit_data *d)
@@ -193,6 +201,8 @@ static void fit_data_free(fit_data *d)
     free(d->y);
     free(d->row);
     free(d->compute);
+    free(d->xabove);
+    free(d->yabove);
     for (size_t k = 0; k < 4; k++) free(d->xnames[k]);
 }
 
@@ -280,7 +290,9 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
     d->y = calloc(nrows + 1, sizeof *d->y);
     d->row = calloc(nrows + 1, sizeof *d->row);
     d->compute = use_c ? calloc(nrows + 1, sizeof *d->compute) : NULL;
-    if (!d->x || !d->y || !d->row || (use_c && !d->compute))
+    d->xabove = calloc(nrows + 1, sizeof *d->xabove);
+    d->yabove = calloc(nrows + 1, sizeof *d->yabove);
+    if (!d->x || !d->y || !d->row || (use_c && !d->compute) || !d->xabove || !d->yabove)
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     const double *ycol = sc_table_num(t, jy);
     for (size_t i = 0; i < nrows; i++) {
@@ -334,6 +346,8 @@ static int load_points(const fit_args *a, const sc_law *law, const sc_table *t, 
         }
         double along = use_c ? cval : xi[0];
         if (along > a->max_x) {
+            d->xabove[d->nabove] = along;
+            d->yabove[d->nabove] = yv;
             d->nabove++;
             continue;
         }
@@ -591,27 +605,73 @@ static void print_json(FILE *f, const fit_args *a, const sc_law *law, const fit_
 }
 
 /* Figure: for two covariates (N, D) the loss against compute C = 6 N D with iso-N curves of
- * the fit; for one covariate y against x with the fitted curve. */
-static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, const sc_fit *fit)
+ * the fit; for one covariate y against x with the fitted curve, carried out to the rows above
+ * --max-x (drawn as held-out crosses). Accuracy fitted as Q' is drawn as accuracy again,
+ * Q = Q0 + (1 - Q0) Q'. With --bootstrap, the percentile band at --level around each curve. */
+static double fig_y(const fit_args *a, const fit_data *d, double v)
+{
+    return d->chance_on && !a->plot_q ? d->q0 + (1 - d->q0) * v : v;
+}
+
+static int figure_curve(sc_plot *pl, const fit_args *a, const sc_law *law, const fit_data *d,
+                        const sc_fit *fit, const sc_boot *boot, const double *xx, const double *px,
+                        size_t nc, const char *label, int colour)
+{
+    double *py = calloc(3 * nc + 1, sizeof *py);
+    if (!py) return SC_EXIT_INTERNAL;
+    double *lo = py + nc, *hi = py + 2 * nc;
+    sc_fit_predict(fit, xx, nc, py);
+    for (size_t k = 0; k < nc; k++) py[k] = fig_y(a, d, py[k]);
+    int rc = 0;
+    if (boot) {
+        for (size_t k = 0; k < nc; k++) {
+            if (sc_boot_predict_interval(boot, law, xx + k * law->nx, a->level, &lo[k], &hi[k]) != SC_OK)
+                lo[k] = hi[k] = NAN;
+            lo[k] = fig_y(a, d, lo[k]);
+            hi[k] = fig_y(a, d, hi[k]);
+        }
+        char blab[64];
+        snprintf(blab, sizeof blab, "%g%% bootstrap interval", 100 * a->level);
+        /* The band is shown and hidden with its curve. */
+        if ((label && sc_plot_group(pl, label) != SC_OK) ||
+            sc_plot_band(pl, label ? blab : NULL, px, lo, hi, nc, colour) != SC_OK ||
+            (label && sc_plot_group(pl, NULL) != SC_OK))
+            rc = SC_EXIT_INTERNAL;
+    }
+    if (!rc && sc_plot_series(pl, label, px, py, nc, SC_MARK_LINE, colour) != SC_OK) rc = SC_EXIT_INTERNAL;
+    free(py);
+    return rc;
+}
+
+static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, const sc_fit *fit,
+                       const sc_boot *boot)
 {
     sc_plot *pl = NULL;
     sc_error err;
     sc_error_clear(&err);
-    char title[200];
-    snprintf(title, sizeof title, "%s fit of %s", law->name, a->ycol);
+    char title[200], xlabel[200], ylabel[200];
+    snprintf(title, sizeof title, "%s law fitted to %s", law->name, a->ycol);
     int two = d->nx == 2;
-    if (sc_plot_new(title, two ? "training compute C = 6ND (FLOPs)" : d->xnames[0], a->ycol,
-                    SC_AXIS_LOG, two ? SC_AXIS_LOG : SC_AXIS_LINEAR, &pl) != SC_OK)
+    int is_c = !two && law->x_names && strcmp(law->x_names[0], "C") == 0;
+    if (two) snprintf(xlabel, sizeof xlabel, "training compute C = 6ND (FLOPs)");
+    else if (is_c) snprintf(xlabel, sizeof xlabel, "training compute C (FLOPs; column %s)", d->xnames[0]);
+    else snprintf(xlabel, sizeof xlabel, "%s (column %s)", law->x_names ? law->x_names[0] : "x", d->xnames[0]);
+    if (d->chance_on && a->plot_q)
+        snprintf(ylabel, sizeof ylabel, "Q' = (%s - %g) / (1 - %g), chance-normalised accuracy", a->ycol, d->q0, d->q0);
+    else if (d->chance_on) snprintf(ylabel, sizeof ylabel, "%s accuracy (fit as Q', chance %g)", a->ycol, d->q0);
+    else snprintf(ylabel, sizeof ylabel, "%s", a->ycol);
+    if (sc_plot_new(title, xlabel, ylabel, SC_AXIS_LOG, two ? SC_AXIS_LOG : SC_AXIS_LINEAR, &pl) != SC_OK)
         return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     enum { NB = 6, NC = 120 };
-    double *px = calloc(d->n + NC + 1, sizeof *px), *py = calloc(d->n + NC + 1, sizeof *py);
+    double *px = calloc(d->n + d->nabove + 3 * NC + 1, sizeof *px), *py = calloc(d->n + d->nabove + NC + 1, sizeof *py);
+    char **names = calloc(d->n + 1, sizeof *names);
     int rc = 0;
-    if (!px || !py) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    if (!px || !py || !names) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     if (!rc && two) {
-        double nlo = INFINITY, nhi = -INFINITY, clo = INFINITY, chi = -INFINITY;
+        double nlo = INFINITY, nhi = -INFINITY;
         for (size_t i = 0; i < d->n; i++) {
-            double N = d->x[2 * i], C = 6 * N * d->x[2 * i + 1];
-            nlo = fmin(nlo, N), nhi = fmax(nhi, N), clo = fmin(clo, C), chi = fmax(chi, C);
+            double N = d->x[2 * i];
+            nlo = fmin(nlo, N), nhi = fmax(nhi, N);
         }
         /* NB bands of model size, evenly spaced in log N. Each point is drawn in its band's
          * colour, and each band's curve at the band's geometric-mean N over (a little beyond)
@@ -620,22 +680,30 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
         for (int b = 0; b < NB && !rc; b++) {
             size_t m = 0;
             double sumln = 0, cmin = INFINITY, cmax = -INFINITY;
-            for (size_t i = 0; i < d->n; i++) {
+            for (size_t i = 0; i < d->n && !rc; i++) {
                 double ln = log(d->x[2 * i]);
                 int band = step > 0 ? (int)floor((ln - lnlo) / step) : 0;
                 if (band >= NB) band = NB - 1;
                 if (band != b) continue;
                 px[m] = 6 * d->x[2 * i] * d->x[2 * i + 1];
-                py[m++] = d->y[i];
+                py[m] = d->y[i];
+                char nm[96];
+                snprintf(nm, sizeof nm, "N = %.3g, D = %.3g", d->x[2 * i], d->x[2 * i + 1]);
+                names[m] = cli_strdup(nm);
+                if (!names[m]) rc = SC_EXIT_INTERNAL;
+                m++;
                 sumln += ln;
                 cmin = fmin(cmin, px[m - 1]);
                 cmax = fmax(cmax, px[m - 1]);
             }
-            if (m == 0) continue;
+            if (m == 0 || rc) continue;
             double Nb = exp(sumln / (double)m);
             char lab[64];
-            snprintf(lab, sizeof lab, "N = %.3g", Nb);
-            if (sc_plot_series(pl, lab, px, py, m, SC_MARK_POINTS, b) != SC_OK) rc = SC_EXIT_INTERNAL;
+            snprintf(lab, sizeof lab, "N ~ %.2g", Nb);
+            if (sc_plot_series(pl, lab, px, py, m, SC_MARK_POINTS, b) != SC_OK ||
+                sc_plot_point_labels(pl, (const char *const *)names, m) != SC_OK)
+                rc = SC_EXIT_INTERNAL;
+            for (size_t i = 0; i < m; i++) free(names[i]), names[i] = NULL;
             double xx[2 * NC], c0 = log(cmin / 1.5), c1 = log(cmax * 1.5);
             for (int k = 0; k < NC; k++) {
                 double C = exp(c0 + (c1 - c0) * k / (NC - 1));
@@ -643,22 +711,29 @@ static int draw_figure(const fit_args *a, const sc_law *law, const fit_data *d, 
                 xx[2 * k] = Nb;
                 xx[2 * k + 1] = C / (6 * Nb);
             }
-            sc_fit_predict(fit, xx, NC, py);
-            if (!rc && sc_plot_series(pl, NULL, px, py, NC, SC_MARK_LINE, b) != SC_OK) rc = SC_EXIT_INTERNAL;
+            if (!rc) rc = figure_curve(pl, a, law, d, fit, boot, xx, px, NC, NULL, b);
         }
-        (void)clo;
-        (void)chi;
     } else if (!rc) {
         double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < d->n; i++) lo = fmin(lo, d->x[i]), hi = fmax(hi, d->x[i]);
-        if (sc_plot_series(pl, "data", d->x, d->y, d->n, SC_MARK_POINTS, 0) != SC_OK) rc = SC_EXIT_INTERNAL;
+        for (size_t i = 0; i < d->n; i++) lo = fmin(lo, d->x[i]), hi = fmax(hi, d->x[i]), py[i] = fig_y(a, d, d->y[i]);
+        for (size_t i = 0; i < d->nabove; i++) hi = fmax(hi, d->xabove[i]);
+        if (sc_plot_series(pl, "fitted rows", d->x, py, d->n, SC_MARK_POINTS, 0) != SC_OK) rc = SC_EXIT_INTERNAL;
+        if (!rc && d->nabove) {
+            for (size_t i = 0; i < d->nabove; i++) py[i] = fig_y(a, d, d->yabove[i]);
+            if (sc_plot_series(pl, "held out (x > max-x)", d->xabove, py, d->nabove,
+                               SC_MARK_CROSSES, 6) != SC_OK)
+                rc = SC_EXIT_INTERNAL;
+        }
         for (int k = 0; k < NC; k++) px[k] = exp(log(lo) + (log(hi) - log(lo)) * k / (NC - 1));
-        sc_fit_predict(fit, px, NC, py);
-        if (!rc && sc_plot_series(pl, "fit", px, py, NC, SC_MARK_LINE, 1) != SC_OK) rc = SC_EXIT_INTERNAL;
+        if (!rc) rc = figure_curve(pl, a, law, d, fit, boot, px, px, NC, "fitted law", 1);
+        if (!rc && isfinite(a->max_x) && d->nabove && sc_plot_vline(pl, a->max_x, "fit cutoff (max-x)") != SC_OK)
+            rc = SC_EXIT_INTERNAL;
     }
+    if (rc == SC_EXIT_INTERNAL) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     if (!rc && sc_plot_save(pl, a->plot, &err) != SC_OK) rc = cli_report(&err);
     free(px);
     free(py);
+    free(names);
     sc_plot_free(pl);
     return rc;
 }
@@ -780,7 +855,7 @@ int cmd_fit(int argc, char **argv)
         if (a.json) print_json(out.f, &a, law, &d, fit, boot);
         else print_table(out.f, &a, law, &d, fit, boot);
         /* The figure first: when it cannot be written, --out is not left behind either. */
-        if (a.plot) rc = draw_figure(&a, law, &d, fit);
+        if (a.plot) rc = draw_figure(&a, law, &d, fit, boot);
         if (rc) cli_out_abort(&out);
         else rc = cli_out_commit(&out);
     }

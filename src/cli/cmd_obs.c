@@ -890,14 +890,19 @@ static int figures(const obs_args *a, const run *r)
     }
     /* Scree plot. */
     PLOT_TRY(sc_plot_new("Explained variance (PCA on the training models)", "principal component",
-                         "explained variance ratio", SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p));
+                         "share of variance explained", SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p));
     double cum = 0;
+    char pcnames[64][16];
+    const char *pcn[64];
+    size_t npc = na < 64 ? na : 64;
     for (size_t c = 0; c < na; c++) {
         x[c] = (double)(c + 1);
         y[c] = res->pca->ratio[c];
         cum += y[c];
         y2[c] = cum;
+        if (c < npc) snprintf(pcnames[c], sizeof pcnames[c], "PC-%zu", c + 1), pcn[c] = pcnames[c];
     }
+    if (npc == na) PLOT_TRY(sc_plot_xcategories(p, pcn, npc));
     PLOT_TRY(sc_plot_series(p, "per component", x, y, na, SC_MARK_POINTS, 0));
     PLOT_TRY(sc_plot_series(p, NULL, x, y, na, SC_MARK_LINE, 0));
     PLOT_TRY(sc_plot_series(p, "cumulative", x, y2, na, SC_MARK_DASHED, 1));
@@ -905,9 +910,11 @@ static int figures(const obs_args *a, const run *r)
     rc = save(p, a->out, "scree.png");
     p = NULL;
     if (rc) goto done;
-    /* Loadings: one line per component over the metrics (x = metric index). */
-    PLOT_TRY(sc_plot_new("Loadings (metrics 1..p in the order of the PCA inputs)", "metric index",
-                         "loading", SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p));
+    /* Loadings: each component's weight on each metric (a categorical axis of the PCA inputs). */
+    PLOT_TRY(sc_plot_new("Loadings of the principal components on the benchmark metrics",
+                         "benchmark metric (PCA input)", "loading (weight in the component)",
+                         SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p));
+    PLOT_TRY(sc_plot_xcategories(p, (const char *const *)r->td->metric, res->p));
     for (size_t c = 0; c < res->k; c++) {
         char label[32];
         snprintf(label, sizeof label, "PC-%zu", c + 1);
@@ -916,67 +923,99 @@ static int figures(const obs_args *a, const run *r)
             y[j] = res->pca->components[c * res->p + j];
         }
         PLOT_TRY(sc_plot_series(p, label, x, y, res->p, SC_MARK_POINTS, (int)c));
-        PLOT_TRY(sc_plot_series(p, NULL, x, y, res->p, SC_MARK_LINE, (int)c));
     }
+    double zx[2] = {0.5, (double)res->p + 0.5}, zy[2] = {0, 0};
+    PLOT_TRY(sc_plot_group(p, "zero"));
+    PLOT_TRY(sc_plot_series(p, NULL, zx, zy, 2, SC_MARK_DASHED, 7));
     rc = save(p, a->out, "loadings.png");
     p = NULL;
     if (rc || !res->link) goto done;
+    const char **names = calloc(n + 1, sizeof *names), **names2 = calloc(n + 1, sizeof *names2);
+    if (!names || !names2) {
+        free(names), free(names2);
+        rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+        goto done;
+    }
     /* Target against equivalent FLOPs, with the link as a sigmoid in log C (Eq. 8). */
     if (res->reference >= 0) {
         const sc_obs_family *R = &res->families[res->reference];
-        char title[256];
+        char title[256], xlabel[256];
         snprintf(title, sizeof title, "%s against %s-equivalent FLOPs", a->target, R->name);
-        PLOT_TRY(sc_plot_new(title, "equivalent training FLOPs (FLOPs column unit)", a->target,
-                             SC_AXIS_LOG, SC_AXIS_LINEAR, &p));
+        /* The unit is the FLOPs column's: "FLOPs (1E21)" counts in 10^21 FLOPs. */
+        const char *u = strstr(a->flops_col, "(1E");
+        int e21 = 0;
+        if (u && sscanf(u, "(1E%d)", &e21) == 1)
+            snprintf(xlabel, sizeof xlabel, "%s-equivalent training compute (10^%d FLOPs)", R->name, e21);
+        else
+            snprintf(xlabel, sizeof xlabel, "%s-equivalent training compute (unit of column %s)",
+                     R->name, a->flops_col);
+        if (sc_plot_new(title, xlabel, a->target, SC_AXIS_LOG, SC_AXIS_LINEAR, &p) != SC_OK) p = NULL;
         size_t m1 = 0, m2 = 0;
         double lo = HUGE_VAL, hi = -HUGE_VAL;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; p && i < n; i++) {
             double e = res->eq_flops[i], v = r->td->y[res->row[i]];
             if (!(e > 0) || !isfinite(e)) continue;
             lo = log(e) < lo ? log(e) : lo;
             hi = log(e) > hi ? log(e) : hi;
-            if (res->is_test[i]) { x2[m2] = e; y2[m2++] = v; }
-            else { x[m1] = e; y[m1++] = v; }
+            if (res->is_test[i]) { x2[m2] = e; y2[m2] = v; names2[m2++] = r->td->model[res->row[i]]; }
+            else { x[m1] = e; y[m1] = v; names[m1++] = r->td->model[res->row[i]]; }
         }
-        PLOT_TRY(sc_plot_series(p, "train", x, y, m1, SC_MARK_POINTS, 0));
-        PLOT_TRY(sc_plot_series(p, "test", x2, y2, m2, SC_MARK_CROSSES, 1));
-        if (hi > lo) {
+        int bad = !p || sc_plot_series(p, "train models", x, y, m1, SC_MARK_POINTS, 0) != SC_OK ||
+                  sc_plot_point_labels(p, names, m1) != SC_OK ||
+                  sc_plot_series(p, "test models", x2, y2, m2, SC_MARK_CROSSES, 1) != SC_OK ||
+                  sc_plot_point_labels(p, names2, m2) != SC_OK;
+        if (!bad && hi > lo) {
             for (size_t g = 0; g < 200; g++) {
                 double lc = lo + (hi - lo) * (double)g / 199.0;
                 double t = R->slope * lc + R->intercept;
                 x[g] = exp(lc);
                 y[g] = (1 - res->link->b) / (1 + exp(-t)) + res->link->b;
             }
-            PLOT_TRY(sc_plot_series(p, "sigmoid link", x, y, 200, SC_MARK_LINE, 2));
+            bad = sc_plot_series(p, "sigmoid link", x, y, 200, SC_MARK_LINE, 2) != SC_OK;
         }
-        if (a->split == 0) PLOT_TRY(sc_plot_vline(p, a->cutoff, "cutoff (reference family)"));
+        if (!bad && a->split == 0) bad = sc_plot_vline(p, a->cutoff, "cutoff (reference family)") != SC_OK;
+        if (bad) {
+            free(names), free(names2);
+            PLOT_TRY(SC_ENOMEM);
+        }
         rc = save(p, a->out, "target_vs_eqflops.png");
         p = NULL;
-        if (rc) goto done;
+        if (rc) {
+            free(names), free(names2);
+            goto done;
+        }
     }
     /* Predicted against actual. */
-    PLOT_TRY(sc_plot_new("Predicted against actual", "actual", "predicted", SC_AXIS_LINEAR,
-                         SC_AXIS_LINEAR, &p));
     {
+        char xl[256], yl[256];
+        snprintf(xl, sizeof xl, "actual %s", a->target);
+        snprintf(yl, sizeof yl, "predicted %s", a->target);
+        int bad = sc_plot_new("Predicted against actual", xl, yl, SC_AXIS_LINEAR, SC_AXIS_LINEAR, &p) != SC_OK;
         size_t m1 = 0, m2 = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; !bad && i < n; i++) {
             double v = r->td->y[res->row[i]];
-            if (res->is_test[i]) { x2[m2] = v; y2[m2++] = res->pred[i]; }
-            else { x[m1] = v; y[m1++] = res->pred[i]; }
+            if (res->is_test[i]) { x2[m2] = v; y2[m2] = res->pred[i]; names2[m2++] = r->td->model[res->row[i]]; }
+            else { x[m1] = v; y[m1] = res->pred[i]; names[m1++] = r->td->model[res->row[i]]; }
         }
-        PLOT_TRY(sc_plot_series(p, "train (PC link)", x, y, m1, SC_MARK_POINTS, 0));
-        PLOT_TRY(sc_plot_series(p, "test (PC link)", x2, y2, m2, SC_MARK_CROSSES, 1));
-        if (res->fpred) {
+        bad = bad || sc_plot_series(p, "train (PC link)", x, y, m1, SC_MARK_POINTS, 0) != SC_OK ||
+              sc_plot_point_labels(p, names, m1) != SC_OK ||
+              sc_plot_series(p, "test (PC link)", x2, y2, m2, SC_MARK_CROSSES, 1) != SC_OK ||
+              sc_plot_point_labels(p, names2, m2) != SC_OK;
+        if (!bad && res->fpred) {
             m2 = 0;
             for (size_t i = 0; i < n; i++)
                 if (res->is_test[i] && isfinite(res->fpred[i])) {
                     x2[m2] = r->td->y[res->row[i]];
-                    y2[m2++] = res->fpred[i];
+                    y2[m2] = res->fpred[i];
+                    names2[m2++] = r->td->model[res->row[i]];
                 }
-            PLOT_TRY(sc_plot_series(p, "test (log-FLOPs link)", x2, y2, m2, SC_MARK_OPEN, 3));
+            bad = sc_plot_series(p, "test (log-FLOPs link)", x2, y2, m2, SC_MARK_OPEN, 3) != SC_OK ||
+                  sc_plot_point_labels(p, names2, m2) != SC_OK;
         }
         double d[2] = {0, 1};
-        PLOT_TRY(sc_plot_series(p, "y = x", d, d, 2, SC_MARK_DASHED, 7));
+        if (!bad) bad = sc_plot_series(p, "y = x", d, d, 2, SC_MARK_DASHED, 7) != SC_OK;
+        free(names), free(names2);
+        if (bad) PLOT_TRY(SC_ENOMEM);
     }
     rc = save(p, a->out, "pred_vs_actual.png");
     p = NULL;

@@ -9,14 +9,23 @@
 static const char report_usage[] =
     "usage: scalecast report OUT.html [--title T] ITEM...\n"
     "\n"
-    "Writes one self-contained HTML file (figures embedded, no external files) from items\n"
-    "taken in order:\n"
-    "  --heading TEXT      a section heading\n"
-    "  --subheading TEXT   a smaller heading\n"
+    "Writes one self-contained HTML file that works offline: the title, a summary, the headline\n"
+    "forecast table, a table of contents, the items in order, and provenance (scalecast's\n"
+    "version, the date, the commands, every input and embedded file with its SHA-256). The page\n"
+    "runs only its own script (Content-Security-Policy); all text is escaped.\n"
+    "  --summary TEXT      a paragraph under the title\n"
+    "  --forecast FILE     headline rows from forecast JSON ({\"forecasts\": [...]}) or from\n"
+    "                      backtest --json (each benchmark's best law at its largest held-out run)\n"
+    "  --heading TEXT      a section heading (listed in the contents)\n"
+    "  --subheading TEXT   a smaller heading (listed in the contents)\n"
     "  --text TEXT         a paragraph\n"
     "  --pre FILE          the contents of a text file, preformatted (e.g. a fit table)\n"
-    "  --figure FILE       an .svg or .png figure; --caption TEXT right after it sets its caption\n"
-    "  --csv FILE          a CSV file shown as a table\n";
+    "  --figure FILE       an .svg or .png figure; --caption TEXT right after it sets its caption;\n"
+    "                      interactive when FILE.json (written with every figure) is beside it\n"
+    "  --csv FILE          a CSV file shown as a sortable table\n"
+    "  --input FILE        an input file listed with its SHA-256 in the provenance\n"
+    "  --command TEXT      a command listed in the provenance (the report's own is added)\n"
+    "The date is now, or SOURCE_DATE_EPOCH (seconds since 1970) when that is set.\n";
 
 static int add_csv(sc_report *r, const char *path)
 {
@@ -45,6 +54,7 @@ static int add_csv(sc_report *r, const char *path)
     }
     if (!rc && sc_report_table(r, NULL, hdr, nc, cells, nr) != SC_OK)
         rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    if (!rc && sc_report_input(r, path, &err) != SC_OK) rc = cli_report(&err);
     free(hdr);
     free(cells);
     free(store);
@@ -62,7 +72,41 @@ static const cli_option cli_report_options_opts[] = {
     {"--figure", NULL, CLI_VALUE | CLI_REPEAT},
     {"--caption", NULL, CLI_VALUE | CLI_REPEAT},
     {"--csv", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--summary", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--forecast", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--input", NULL, CLI_VALUE | CLI_REPEAT},
+    {"--command", NULL, CLI_VALUE | CLI_REPEAT},
     {NULL, NULL, 0}};
+
+/* The report's own command line, shell-quoted, for the provenance. */
+static char *command_line(int argc, char **argv)
+{
+    size_t n = 16;
+    for (int i = 0; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(n), *o = s;
+    if (!s) return NULL;
+    o += sprintf(o, "scalecast");
+    for (int i = 0; i < argc; i++) {
+        const char *p = argv[i];
+        int plain = *p != '\0';
+        for (const char *q = p; *q; q++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
+                plain = 0;
+        *o++ = ' ';
+        if (plain) {
+            o += sprintf(o, "%s", p);
+            continue;
+        }
+        *o++ = '\'';
+        for (; *p; p++) {
+            if (*p == '\'') o += sprintf(o, "'\\''");
+            else *o++ = *p;
+        }
+        *o++ = '\'';
+    }
+    *o = '\0';
+    return s;
+}
 const cli_option_set cli_report_options = {"report", cli_report_options_opts};
 
 /* Adds the figure waiting for a possible --caption. */
@@ -106,7 +150,16 @@ int cmd_report(int argc, char **argv)
     sc_error_clear(&err);
     int rc = 0;
     const char *figure = NULL; /* a figure whose caption may follow */
-    if (sc_report_heading(r, 1, title) != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        long long t = strtoll(epoch, &end, 10);
+        if (*end || t < 0) rc = cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
+        else sc_report_set_date(r, t);
+    }
+    char *self = command_line(argc, argv);
+    if (!rc && (!self || sc_report_command(r, self) != SC_OK)) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    free(self);
     cli_args_init(&a, argc, argv, &cli_report_options);
     while (!rc && cli_args_next(&a)) {
         sc_status st = SC_OK;
@@ -120,6 +173,15 @@ int cmd_report(int argc, char **argv)
         if (cli_opt(&a, "--heading", &v)) st = sc_report_heading(r, 2, v);
         else if (cli_opt(&a, "--subheading", &v)) st = sc_report_heading(r, 3, v);
         else if (cli_opt(&a, "--text", &v)) st = sc_report_paragraph(r, v);
+        else if (cli_opt(&a, "--summary", &v)) st = sc_report_summary(r, v);
+        else if (cli_opt(&a, "--command", &v)) st = sc_report_command(r, v);
+        else if (cli_opt(&a, "--forecast", &v)) {
+            if ((rc = cli_not_folder(v)) == 0 && sc_report_forecast_file(r, v, &err) != SC_OK)
+                rc = cli_report(&err);
+        } else if (cli_opt(&a, "--input", &v)) {
+            if ((rc = cli_not_folder(v)) == 0 && sc_report_input(r, v, &err) != SC_OK)
+                rc = cli_report(&err);
+        }
         else if (cli_opt(&a, "--pre", &v)) {
             if ((rc = cli_not_folder(v)) == 0 && sc_report_code_file(r, v, &err) != SC_OK)
                 rc = cli_report(&err);
