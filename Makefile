@@ -6,7 +6,7 @@ DEMO_OUT   ?= demo-out
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build build-asan demo install test test-fast test-asan test-fuzz test-python bench clean
+.PHONY: all setup build build-asan demo install test test-fast test-asan test-fuzz test-python test-valgrind bench clean
 
 all: build
 
@@ -31,10 +31,11 @@ install: build
 demo: build
 	@bash scripts/demo.sh $(BUILD)/scalecast $(DEMO_OUT)
 
-# Every test: the release build, the same tests under AddressSanitizer + UBSan, and a short
-# libFuzzer run of every reader (FUZZ_SECONDS each).
+# Every test: the release build, the same tests under AddressSanitizer + UBSan, a short
+# libFuzzer run of every reader (FUZZ_SECONDS each), and the golden command-line cases under
+# valgrind (those that do not depend on timing; see tests/cli/valgrind.sh).
 FUZZ_SECONDS ?= 10
-test: test-fast test-asan test-fuzz
+test: test-fast test-asan test-fuzz test-valgrind
 
 test-fast: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -48,6 +49,10 @@ test-fuzz: setup
 # The Python package's tests alone (also part of test-fast: ctest runs them as python/pytest).
 test-python: build
 	@cd $(BUILD) && ctest --output-on-failure -L python
+
+test-valgrind: build
+	@bash scripts/setup.sh valgrind
+	@JOBS=$(JOBS) bash tests/cli/valgrind.sh $(BUILD)/scalecast
 
 bench: build
 	@bash bench/run.sh $(BUILD)

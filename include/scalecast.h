@@ -69,6 +69,16 @@ typedef struct sc_error {
 } sc_error;
 
 void sc_error_clear(sc_error *err);
+
+/* Inputs that are not regular files (pipes, FIFOs, devices such as /dev/zero) have no size to
+ * check before reading. From such an input a reader holds at most this many bytes in memory
+ * (the whole file for readers that read whole files, one line of a streamed sample log) and
+ * beyond it fails with SC_EPARSE ("more than the input limit of N bytes"). Regular files are
+ * not limited. The default is 256 MiB; the environment variable SCALECAST_MAX_INPUT (bytes, with
+ * an optional K, M or G suffix: powers of 1024) sets it when first needed; sc_set_input_limit
+ * overrides both (0 restores the default). */
+size_t sc_input_limit(void);
+void sc_set_input_limit(size_t bytes);
 /* Formats "file:line:column: message" (parts that are absent are left out) into buf. */
 void sc_error_format(const sc_error *err, char *buf, size_t size);
 

@@ -14,6 +14,8 @@ command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 # `setup.sh fuzz`: also what the libFuzzer build needs (tests/fuzz/smoke.sh): clang, its
 # sanitizer and libFuzzer runtimes (not a dependency of clang-14 on Debian 12), OpenMP for clang.
 [ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
+# `setup.sh valgrind`: the memory checker the golden cases run under (make test-valgrind).
+[ "${1:-}" = valgrind ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

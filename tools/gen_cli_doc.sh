@@ -34,6 +34,7 @@ Results go to standard output (a table, or JSON with `--json`: numbers print rou
 | 3 | bad input data: malformed file, missing column, value out of its domain |
 | 4 | a file could not be read or written |
 | 5 | out of memory or an internal error |
+| 128 + N | `passuntil sample` stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP); its log resumes |
 
 Output files are written under a temporary name and renamed when complete: a failing command
 leaves no half-written file. The temporary is created with exclusive creation under a random
@@ -95,7 +96,8 @@ HEAD
   cat <<'TAIL'
 .SH "EXIT STATUS"
 0 success; 1 numerical trouble (no convergence, too few points, at chance); 2 bad command
-line; 3 bad input data; 4 a file could not be read or written; 5 internal error.
+line; 3 bad input data; 4 a file could not be read or written; 5 internal error; 128 + N
+passuntil sample stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
 .SH "SEE ALSO"
 The documents in the docs/ folder of the source distribution.
 TAIL

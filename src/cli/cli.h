@@ -113,6 +113,11 @@ typedef struct cli_out {
     FILE *f;
     sc_tmpfile t;
 } cli_out;
+/* 0, or (message printed) SC_EXIT_USAGE when the existing regular file path is also named by
+ * another word of the command line (compared by device and inode): writing it would destroy
+ * an input ("fit X.csv --out X.csv"). cli_out_open checks it; call it for outputs written by
+ * the library (figures, reports) before any work. */
+int cli_check_output(const char *path);
 int cli_out_open(cli_out *o, const char *path);  /* 0 or an exit code (message printed) */
 int cli_out_commit(cli_out *o);                  /* 0 or an exit code (message printed) */
 void cli_out_abort(cli_out *o);
@@ -131,5 +136,29 @@ int cli_mkdirs(const char *path);
 void cli_json_number(FILE *f, double v);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
+
+struct json_t;
+struct json_error_t;
+
+/* Multi-file outputs: cli_note_written(path) after each file of a set (figures in a folder) is
+ * complete; main calls cli_written_report(exit code), which lists them on stderr when the
+ * command failed part-way (each listed file complete, the others missing) and forgets them
+ * (and the command line recorded for cli_check_output). */
+void cli_note_written(const char *path);
+void cli_written_report(int rc);
+
+/* Inputs: the most bytes to hold from f (SIZE_MAX for a regular file, else sc_input_limit()). */
+size_t cli_input_limit(FILE *f);
+/* One line (with its '\n', NUL-terminated, may hold NULs) into *buf of *cap bytes, grown as
+ * needed: its length, -1 at the end of the file, -2 when a line would pass limit bytes, -3 out
+ * of memory. Unlike getline, a line without end (/dev/zero) stops at the limit. */
+long cli_getline(char **buf, size_t *cap, FILE *f, size_t limit);
+/* 0 when a saved fit's optional "params" (natural scale, as fit --json writes them) agree with
+ * its "theta" (what predictions use); else prints which parameter differs and returns
+ * SC_EXIT_DATA, so that an edited "params" is not silently ignored. */
+int cli_fit_params_agree(const char *path, const sc_law *law, const double *theta,
+                         const struct json_t *root);
+/* json_load_file, but close-on-exec and within cli_input_limit (jerr->text says so). */
+struct json_t *cli_json_load_file(const char *path, size_t flags, struct json_error_t *jerr);
 
 #endif

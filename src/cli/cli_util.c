@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -128,8 +129,16 @@ int cli_parse_count(const char *opt, const char *s, size_t lo, size_t hi, size_t
     return 0;
 }
 
+/* The command line of the running command (its first cli_args_init), for cli_check_output. */
+static int cmd_argc;
+static char **cmd_argv;
+
 void cli_args_init(cli_args *a, int argc, char **argv, const cli_option_set *set)
 {
+    if (!cmd_argv) {
+        cmd_argc = argc;
+        cmd_argv = argv;
+    }
     memset(a, 0, sizeof *a);
     a->argc = argc;
     a->argv = argv;
@@ -242,6 +251,36 @@ void cli_list_options(FILE *f, const cli_option_set *const *sets)
                     o->flags & CLI_REPEAT ? "repeat" : "once");
 }
 
+/* 1 when s names an existing regular file with the given device and inode. */
+static int same_file(const char *s, const struct stat *out)
+{
+    struct stat st;
+    return s && *s && stat(s, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == out->st_dev &&
+           st.st_ino == out->st_ino;
+}
+
+int cli_check_output(const char *path)
+{
+    struct stat out;
+    if (!path || strcmp(path, "-") == 0 || stat(path, &out) != 0 || !S_ISREG(out.st_mode))
+        return 0;
+    /* The output is one of the command-line words (or a --name=value's value); any other word
+     * naming the same file (device and inode: links and other spellings included) is an input
+     * the output would replace. */
+    int seen = 0;
+    const char *other = NULL; /* preferably spelled otherwise than path */
+    for (int k = 1; k < cmd_argc; k++) {
+        const char *w = cmd_argv[k], *eq = w[0] == '-' ? strchr(w, '=') : NULL;
+        const char *name = same_file(w, &out) ? w : eq && same_file(eq + 1, &out) ? eq + 1 : NULL;
+        if (!name) continue;
+        seen++;
+        if (!other || (strcmp(other, path) == 0 && strcmp(name, path) != 0)) other = name;
+    }
+    if (seen < 2) return 0;
+    return cli_fail(SC_EXIT_USAGE, "%s: the output would overwrite an input of this command "
+                    "(\"%s\" is the same file); write it elsewhere", path, other);
+}
+
 int cli_out_open(cli_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -249,6 +288,8 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    int rc = cli_check_output(path);
+    if (rc) return rc;
     sc_error err;
     sc_error_clear(&err);
     if (sc_tmpfile_open(&o->t, path, 1, &err) != SC_OK) return cli_report(&err);
@@ -335,4 +376,101 @@ int cli_not_folder(const char *path)
     if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return cli_fail(SC_EXIT_IO, "%s: is a folder, expected a file", path);
     return 0;
+}
+
+size_t cli_input_limit(FILE *f)
+{
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? SIZE_MAX : sc_input_limit();
+}
+
+long cli_getline(char **buf, size_t *cap, FILE *f, size_t limit)
+{
+    size_t n = 0;
+    int c;
+    for (;;) {
+        c = getc(f);
+        if (c == EOF) break;
+        if (n + 2 > *cap) {
+            if (n >= limit) return -2;
+            size_t nc = *cap ? 2 * *cap : 256;
+            if (limit < SIZE_MAX - 2 && nc > limit + 2) nc = limit + 2;
+            char *nb = nc > *cap ? realloc(*buf, nc) : NULL;
+            if (!nb) return -3;
+            *buf = nb;
+            *cap = nc;
+        }
+        (*buf)[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    if (n == 0) return -1;
+    (*buf)[n] = '\0';
+    return (long)n;
+}
+
+typedef struct limited_read {
+    FILE *f;
+    size_t left;
+    int over;
+} limited_read;
+
+static size_t read_limited(void *buffer, size_t size, void *data)
+{
+    limited_read *r = data;
+    if (r->left == 0) {
+        if (getc(r->f) == EOF) return 0;
+        r->over = 1;
+        return (size_t)-1;
+    }
+    size_t got = fread(buffer, 1, size < r->left ? size : r->left, r->f);
+    if (got == 0 && ferror(r->f)) return (size_t)-1;
+    r->left -= got;
+    return got;
+}
+
+json_t *cli_json_load_file(const char *path, size_t flags, json_error_t *jerr)
+{
+    FILE *f = fopen(path, "rbe");
+    if (!f) {
+        snprintf(jerr->text, sizeof jerr->text, "cannot open: %s", strerror(errno));
+        jerr->line = jerr->column = 0;
+        return NULL;
+    }
+    limited_read r = {f, cli_input_limit(f), 0};
+    json_t *root = json_load_callback(read_limited, &r, flags, jerr);
+    fclose(f);
+    if (!root && r.over)
+        snprintf(jerr->text, sizeof jerr->text, "more than the input limit of %zu bytes for an "
+                 "input that is not a regular file (SCALECAST_MAX_INPUT raises it)",
+                 sc_input_limit());
+    return root;
+}
+
+/* Files of a multi-file output (figures in a folder) written so far, listed when the command
+ * fails after some of them: each is complete, the rest are missing. */
+static char **written;
+static size_t nwritten;
+
+void cli_note_written(const char *path)
+{
+    char **w = realloc(written, (nwritten + 1) * sizeof *w);
+    if (!w) return;
+    written = w;
+    if ((written[nwritten] = cli_strdup(path)) != NULL) nwritten++;
+}
+
+void cli_written_report(int rc)
+{
+    if (rc != 0 && nwritten > 0) {
+        fprintf(stderr, "scalecast: note: written before the error (complete; the others are "
+                        "missing): ");
+        for (size_t k = 0; k < nwritten; k++) fprintf(stderr, "%s%s", k ? ", " : "", written[k]);
+        fputc('\n', stderr);
+    }
+    for (size_t k = 0; k < nwritten; k++) free(written[k]);
+    free(written);
+    written = NULL;
+    nwritten = 0;
+    cmd_argv = NULL; /* the next command (in-process: tests) records its own command line */
+    cmd_argc = 0;
 }

@@ -312,6 +312,7 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
         sc_error err;
         sc_error_clear(&err);
         if (s == SC_OK) s = sc_plot_save(plot, path, &err);
+        if (s == SC_OK) cli_note_written(path);
         sc_plot_free(plot);
         if (s != SC_OK) {
             if (err.code != SC_OK) return cli_report(&err);

@@ -178,6 +178,8 @@ static int parse_args(int argc, char **argv, fit_args *a)
             if (rec[k].input != SC_RIN_LOSS && strcmp(rec[k].law->name, a->law) == 0) a->recipe = &rec[k];
         a->loss = a->recipe && a->recipe->loss == SC_LOSS_HUBER ? "huber" : "ls";
     }
+    int orc = cli_check_output(a->out); /* before the work: neither may replace the data */
+    if (orc || (orc = cli_check_output(a->plot))) return orc;
     if (strcmp(a->loss, "ls") == 0) a->delta = 0;
     else if (strcmp(a->loss, "huber") == 0) a->delta = 1e-3;
     else if (strncmp(a->loss, "huber:", 6) == 0) {

@@ -599,6 +599,7 @@ static int save(sc_plot *p, const char *dir, const char *name)
     sc_error err;
     sc_error_clear(&err);
     int rc = sc_plot_save(p, path, &err) == SC_OK ? 0 : cli_report(&err);
+    if (rc == 0) cli_note_written(path);
     sc_plot_free(p);
     return rc;
 }

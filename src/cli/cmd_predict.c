@@ -65,9 +65,9 @@ int cmd_predict(int argc, char **argv)
 
     json_error_t jerr;
     if ((rc = cli_not_folder(path))) return rc;
-    json_t *root = json_load_file(path, 0, &jerr);
+    json_t *root = cli_json_load_file(path, 0, &jerr);
     if (!root) {
-        FILE *f = fopen(path, "r");
+        FILE *f = fopen(path, "re");
         if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read", path);
         fclose(f);
         return cli_fail(SC_EXIT_DATA, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
@@ -84,6 +84,7 @@ int cmd_predict(int argc, char **argv)
         if (!json_is_number(t)) rc = cli_fail(SC_EXIT_DATA, "%s: theta has no number \"%s\"", path, law->param_names[k]);
         else theta[k] = json_number_value(t);
     }
+    if (rc == 0) rc = cli_fit_params_agree(path, law, theta, root);
     if (rc == 0 && !isnan(chance) && law->space != SC_SPACE_LOGLOG)
         rc = cli_fail(SC_EXIT_USAGE, "--chance applies to laws fitted to log(-log Q'), not to %s", law->name);
     /* Points. */

@@ -142,6 +142,8 @@ int cmd_report(int argc, char **argv)
     }
     if (a.error) return a.error;
     if (!out) return cli_fail(SC_EXIT_USAGE, "report: no OUT.html given (see 'scalecast report --help')");
+    int orc = cli_check_output(out);
+    if (orc) return orc;
     sc_report *r = NULL;
     if (sc_report_new(title, &r) != SC_OK) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
     sc_error err;

@@ -82,6 +82,7 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
         if (strcmp(argv[1], commands[k].name) != 0) continue;
         int rc = commands[k].run(argc - 1, argv + 1);
+        cli_written_report(rc);
         /* Results printed to standard output count only if they were written: a full disk or a
          * closed pipe is an error, whatever the command did. */
         if ((fflush(stdout) != 0 || ferror(stdout)) && rc == SC_EXIT_OK)

@@ -33,6 +33,13 @@ void pu_log_free(pu_log *log);
 /* 1 if the file holds at least one complete line (a header), else 0. */
 int pu_log_has_line(const char *path);
 
+/* Reads an instances file: one name a line, blank lines and # comments skipped, surrounding
+ * blanks trimmed; names must be UTF-8 and distinct. 0 or an exit code (message printed). */
+int pu_read_instances(const char *path, char ***out, size_t *n);
+
+/* 1 when s is valid UTF-8 (what a JSON reader accepts back), else 0. */
+int pu_utf8_valid(const char *s);
+
 /* Writes the header line / one outcome line and flushes it. */
 void pu_log_write_header(FILE *f, const pu_log *log);
 void pu_log_write_outcome(FILE *f, const char *instance, size_t draw, sc_pu_outcome o,

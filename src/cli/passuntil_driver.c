@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -24,10 +26,15 @@ static const char *sample_help =
     "once per draw through /bin/sh -c with SC_INSTANCE (the instance name), SC_DRAW (the draw\n"
     "number, from 1), SC_SEED, SC_MODEL and SC_N in its environment; its output is discarded.\n"
     "Exit status 0 = pass, 1 = fail, anything else (or a signal, or the timeout) = an error that\n"
-    "stops that instance, reported on stderr; the other instances go on. Every outcome is\n"
+    "stops that instance for good (also on resume), reported on stderr; the other instances go\n"
+    "on. Every outcome is\n"
     "appended to the log and flushed as it happens; run the same command again after an\n"
     "interruption and it resumes from the log. A draw's result must depend only on\n"
     "(SC_SEED, SC_INSTANCE, SC_DRAW, model) for a resumed run to equal an uninterrupted one.\n"
+    "One driver at a time writes a log (it is locked; a second one is refused, exit 4). Each\n"
+    "draw runs in its own process group with SC_LOG_ID in its environment; a resume kills\n"
+    "what is left of draws of a driver that was killed (SIGKILL) before it could stop them.\n"
+    "Instance names and --model must be UTF-8, --size finite: whatever is logged reads back.\n"
     "\n"
     "  --instances FILE  instance names, one per line (blank lines and # comments skipped)\n"
     "  --cmd CMD         the command run for each draw\n"
@@ -46,7 +53,9 @@ static const char *sample_help =
     "  --level L         level of the printed intervals (default 0.9)\n"
     "\n"
     "Prints one line per instance (state, K, passes, PU, exact interval) and the task PU.\n"
-    "Exit status 0 also when some instances failed: see the state column and stderr.\n";
+    "Exit status 0 also when some instances failed: see the state column and stderr. SIGINT,\n"
+    "SIGTERM and SIGHUP stop the running draws and exit 128 + the signal number (130, 143,\n"
+    "129); the log stays valid for a resume.\n";
 
 static volatile sig_atomic_t got_signal = 0;
 static void on_signal(int sig)
@@ -68,56 +77,71 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int read_instances(const char *path, char ***out, size_t *n)
+/* SC_LOG_ID=<device>:<inode> of the log, set in every draw's environment, so that a later
+ * driver of the same log can find draws left running by one that was killed. */
+static char log_id[96];
+
+/* 1 when /proc/PID/environ holds the entry of this log's SC_LOG_ID. */
+static int has_log_id(const char *pid)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
-    char *buf = NULL, **names = NULL;
-    size_t cap = 0, count = 0, alloc = 0, line = 0;
-    ssize_t len;
-    int rc = 0;
-    while ((len = getline(&buf, &cap, f)) > 0) {
-        line++;
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
-                           buf[len - 1] == '\t'))
-            buf[--len] = '\0';
-        char *s = buf;
-        while (*s == ' ' || *s == '\t') s++;
-        if (*s == '\0' || *s == '#') continue;
-        for (size_t j = 0; j < count; j++)
-            if (strcmp(names[j], s) == 0) {
-                rc = cli_fail(SC_EXIT_DATA, "%s:%zu: instance \"%s\" is listed twice", path, line, s);
-                goto out;
-            }
-        if (count == alloc) {
-            alloc = alloc ? 2 * alloc : 16;
-            char **nn = realloc(names, alloc * sizeof *nn);
-            if (!nn) {
-                rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-                goto out;
-            }
-            names = nn;
-        }
-        names[count] = cli_strdup(s);
-        if (!names[count]) {
-            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
-            goto out;
-        }
-        count++;
-    }
-    if (count == 0) rc = cli_fail(SC_EXIT_DATA, "%s: no instances", path);
-out:
-    free(buf);
-    fclose(f);
-    if (rc) {
-        for (size_t j = 0; j < count; j++) free(names[j]);
-        free(names);
-        return rc;
-    }
-    *out = names;
-    *n = count;
+    char path[300];
+    snprintf(path, sizeof path, "/proc/%s/environ", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    static char env[1 << 17]; /* the kernel's limit for one environment is larger; enough here */
+    size_t n = 0;
+    ssize_t got;
+    while (n < sizeof env - 1 && (got = read(fd, env + n, sizeof env - 1 - n)) > 0) n += (size_t)got;
+    close(fd);
+    env[n] = '\0';
+    for (size_t k = 0; k < n; k += strlen(env + k) + 1)
+        if (strcmp(env + k, log_id) == 0) return 1;
     return 0;
 }
+
+/* Kills the process groups of draws still running from an earlier driver of this log (it was
+ * killed with SIGKILL and could not stop them). Safe because the log is locked: no live
+ * driver of it exists. Returns how many process groups (draws) were killed. Linux (/proc)
+ * only; elsewhere, or for a draw that dropped SC_LOG_ID from its environment and left its
+ * process group, the leftovers run on unnoticed (their outcomes are never logged: the resume
+ * runs those draws again). */
+static size_t kill_leftovers(void)
+{
+    static pid_t groups[1024]; /* counted once, however many rounds find them */
+    size_t ngroups = 0;
+    for (int round = 0; round < 5; round++) { /* a leftover may start new processes meanwhile */
+        DIR *d = opendir("/proc");
+        if (!d) break;
+        size_t found = 0;
+        struct dirent *e;
+        pid_t self = getpid(), own = getpgrp();
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+            pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+            if (pid == self || !has_log_id(e->d_name)) continue;
+            pid_t pg = getpgid(pid);
+            kill(pid, SIGKILL);
+            found++;
+            if (pg <= 1 || pg == own) continue;
+            kill(-pg, SIGKILL);
+            size_t k = 0;
+            while (k < ngroups && k < 1024 && groups[k] != pg) k++;
+            if (k == ngroups) {
+                if (ngroups < 1024) groups[ngroups] = pg;
+                ngroups++;
+            }
+        }
+        closedir(d);
+        if (found == 0) break;
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    return ngroups;
+}
+
+/* The locked log's descriptor: a child closes it at once, so that a child the driver's death
+ * catches between fork and exec does not keep the lock (close-on-exec covers the exec). */
+static int log_fd = -1;
 
 static pid_t spawn(const char *cmd, const pu_log *log, size_t inst, size_t draw,
                    const sigset_t *orig)
@@ -127,6 +151,7 @@ static pid_t spawn(const char *cmd, const pu_log *log, size_t inst, size_t draw,
         if (pid > 0) setpgid(pid, pid); /* also in the child: whichever runs first */
         return pid;
     }
+    if (log_fd >= 0) close(log_fd);
     /* Child: its own process group, so that a timeout kills everything CMD started. */
     setpgid(0, 0);
     sigprocmask(SIG_SETMASK, orig, NULL);
@@ -139,6 +164,7 @@ static pid_t spawn(const char *cmd, const pu_log *log, size_t inst, size_t draw,
     setenv("SC_MODEL", log->model, 1);
     snprintf(num, sizeof num, "%.17g", log->N);
     setenv("SC_N", num, 1);
+    setenv("SC_LOG_ID", log_id + strlen("SC_LOG_ID="), 1);
     int fd = open("/dev/null", O_RDWR);
     if (fd >= 0) {
         dup2(fd, 0);
@@ -285,24 +311,64 @@ int pu_sample_main(int argc, char **argv)
     if (jobs < 1 || jobs > 4096) return cli_fail(SC_EXIT_USAGE, "--jobs: expected 1..4096, got %zu", jobs);
     if (timeout < 0.0 || !isfinite(timeout))
         return cli_fail(SC_EXIT_USAGE, "--timeout: expected seconds >= 0, got %g", timeout);
-    if (!(size > 0.0) && !isnan(size))
-        return cli_fail(SC_EXIT_USAGE, "--size: model size must be > 0, got %g", size);
+    if (!isnan(size) && !(size > 0.0 && isfinite(size)))
+        return cli_fail(SC_EXIT_USAGE, "--size: model size must be finite and > 0, got %g", size);
+    if (!pu_utf8_valid(model))
+        return cli_fail(SC_EXIT_USAGE, "--model: the name is not valid UTF-8");
     if (!(level > 0.0 && level < 1.0))
         return cli_fail(SC_EXIT_USAGE, "--level: expected a number in (0, 1), got %g", level);
 
     char **names = NULL;
     size_t S = 0;
     if ((rc = cli_not_folder(inst_path))) return rc;
-    if ((rc = read_instances(inst_path, &names, &S))) return rc;
+    if ((rc = pu_read_instances(inst_path, &names, &S))) return rc;
 
     pu_log log;
     memset(&log, 0, sizeof log);
     FILE *lf = NULL;
     struct stat lst;
+    /* The log is opened once, locked (flock: held by this open file, not released when the
+     * log is read again by name), and kept open for appending; close-on-exec, so no draw
+     * inherits it. */
+    int created = 0;
+    int fd = open(log_path, O_RDWR | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(log_path, O_RDWR | O_APPEND | O_CLOEXEC | O_CREAT | O_EXCL, 0666);
+        created = fd >= 0;
+    }
+    if (fd < 0) {
+        rc = cli_fail(SC_EXIT_IO, "%s: cannot open for writing: %s", log_path, strerror(errno));
+        goto done;
+    }
+    /* A driver killed a moment ago may leave a child that has not yet closed its copy of the
+     * descriptor (it does so first thing): wait up to a second before refusing. */
+    int locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    for (int tries = 0; !locked && errno == EWOULDBLOCK && tries < 50; tries++) {
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+        locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    }
+    if (!locked) {
+        int e = errno;
+        close(fd);
+        fd = -1;
+        rc = e == EWOULDBLOCK
+                 ? cli_fail(SC_EXIT_IO, "%s: another 'passuntil sample' is writing this log "
+                            "(it is locked); wait for it to end or stop it first", log_path)
+                 : cli_fail(SC_EXIT_IO, "%s: cannot lock: %s", log_path, strerror(e));
+        goto done;
+    }
+    if (fstat(fd, &lst) != 0 || !S_ISREG(lst.st_mode)) {
+        rc = cli_fail(SC_EXIT_IO, "%s: the run log must be a regular file", log_path);
+        goto done;
+    }
+    log_fd = fd;
+    snprintf(log_id, sizeof log_id, "SC_LOG_ID=%llu:%llu", (unsigned long long)lst.st_dev,
+             (unsigned long long)lst.st_ino);
     /* An existing log with a complete header line is resumed. An empty one, or one whose header
      * line was cut (the run was killed while writing it: no outcome can follow), is started
-     * again: opening it for writing truncates it and the header is written anew. */
-    int exists = stat(log_path, &lst) == 0 && lst.st_size > 0;
+     * again: it is truncated and the header is written anew. */
+    int exists = lst.st_size > 0;
     if (exists && !pu_log_has_line(log_path)) {
         cli_warn("%s: its header line is incomplete (the run was killed while writing it): "
                  "writing it again", log_path);
@@ -331,13 +397,12 @@ int pu_sample_main(int argc, char **argv)
                           log_path, inst_path);
             goto done;
         }
-        if (log.torn && truncate(log_path, log.valid_bytes) != 0) {
+        size_t left = kill_leftovers();
+        if (left)
+            cli_warn("%s: stopped %zu draw%s left running by an earlier driver of this log",
+                     log_path, left, left == 1 ? "" : "s");
+        if (log.torn && ftruncate(fd, log.valid_bytes) != 0) {
             rc = cli_fail(SC_EXIT_IO, "%s: cannot cut its torn last line: %s", log_path, strerror(errno));
-            goto done;
-        }
-        lf = fopen(log_path, "a");
-        if (!lf) {
-            rc = cli_fail(SC_EXIT_IO, "%s: cannot append: %s", log_path, strerror(errno));
             goto done;
         }
         cli_info("resuming %s: %zu outcomes already recorded", log_path, log.nrecords);
@@ -363,12 +428,24 @@ int pu_sample_main(int argc, char **argv)
             rc = cli_report(&err);
             goto done;
         }
-        lf = fopen(log_path, "w");
-        if (!lf) {
+        if (ftruncate(fd, 0) != 0) {
             rc = cli_fail(SC_EXIT_IO, "%s: cannot write: %s", log_path, strerror(errno));
             goto done;
         }
+    }
+    lf = fdopen(fd, "a");
+    if (!lf) {
+        rc = cli_fail(SC_EXIT_IO, "%s: cannot append: %s", log_path, strerror(errno));
+        goto done;
+    }
+    fd = -1; /* owned by lf */
+    if (!exists) {
         pu_log_write_header(lf, &log);
+        if (ferror(lf)) {
+            rc = cli_fail(SC_EXIT_IO, "%s: cannot write", log_path);
+            goto done;
+        }
+        created = 0;
     }
 
     /* SIGCHLD, SIGINT and SIGTERM are blocked and waited for with sigtimedwait, so that a
@@ -378,6 +455,7 @@ int pu_sample_main(int argc, char **argv)
     sigaddset(&set, SIGCHLD);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -385,6 +463,7 @@ int pu_sample_main(int argc, char **argv)
     sigaction(SIGCHLD, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     sigprocmask(SIG_BLOCK, &set, &orig);
 
     slot *slots = calloc(jobs, sizeof *slots);
@@ -421,12 +500,14 @@ int pu_sample_main(int argc, char **argv)
             }
         struct timespec ts = {(time_t)wait, (long)((wait - floor(wait)) * 1e9)};
         int sig = sigtimedwait(&set, NULL, &ts);
-        if (sig == SIGINT || sig == SIGTERM) {
+        if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
             for (size_t k = 0; k < nrun; k++) kill(-slots[k].pid, SIGKILL);
             for (size_t k = 0; k < nrun; k++) waitpid(slots[k].pid, NULL, 0);
             if (tty) fputs("\r\033[K", stderr);
-            rc = cli_fail(SC_EXIT_INTERNAL, "interrupted (%s): run the same command again to resume",
-                          strsignal(sig));
+            /* The shell's convention, 128 + the signal number: 130, 143, 129. */
+            cli_fail(128 + sig, "interrupted (%s): run the same command again to resume",
+                     strsignal(sig));
+            rc = 128 + sig;
             nrun = 0;
             break;
         }
@@ -488,6 +569,10 @@ restore:
     sigprocmask(SIG_SETMASK, &orig, NULL);
 done:
     if (lf && fclose(lf) != 0 && !rc) rc = cli_fail(SC_EXIT_IO, "%s: cannot write", log_path);
+    /* A log this run created but could not start (no header written) is removed again. */
+    if (created) unlink(log_path);
+    if (fd >= 0) close(fd);
+    log_fd = -1;
     for (size_t j = 0; j < S; j++) free(names[j]);
     free(names);
     pu_log_free(&log);

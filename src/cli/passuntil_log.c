@@ -78,6 +78,8 @@ static int parse_header(pu_log *log, json_t *h, const uint64_t *budget_override)
     log->seed = seed;
     /* A resumed run may change the budget: the schedule uses the new one. */
     log->budget = budget_override ? *budget_override : budget;
+    if (!isnan(log->N) && !(isfinite(log->N) && log->N > 0.0))
+        return bad(log, 1, "header: \"N\" must be a finite model size > 0 (or null)");
     log->S = json_array_size(inst);
     log->inst = calloc(log->S, sizeof *log->inst);
     if (!log->model || !log->inst) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
@@ -141,14 +143,21 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
     memset(log, 0, sizeof *log);
     log->path = cli_strdup(path);
     if (!log->path) return cli_fail(SC_EXIT_INTERNAL, "out of memory");
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
     char *buf = NULL;
-    size_t cap = 0, line = 0;
-    ssize_t len;
+    size_t cap = 0, line = 0, limit = cli_input_limit(f);
+    long len;
     int rc = 0;
     long pos = 0;
-    while ((len = getline(&buf, &cap, f)) > 0) {
+    while ((len = cli_getline(&buf, &cap, f, limit)) > 0 || len < -1) {
+        if (len < -1) {
+            rc = len == -2 ? cli_fail(SC_EXIT_DATA, "%s:%zu: a line of more than the input limit "
+                                      "of %zu bytes for an input that is not a regular file "
+                                      "(SCALECAST_MAX_INPUT raises it)", path, line + 1, limit)
+                           : cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            break;
+        }
         line++;
         int complete = buf[len - 1] == '\n';
         if (!complete) {
@@ -185,7 +194,7 @@ int pu_log_load(const char *path, const uint64_t *budget, pu_log *log)
 
 int pu_log_has_line(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re");
     if (!f) return 0;
     int c, found = 0;
     while ((c = getc(f)) != EOF)
@@ -195,6 +204,30 @@ int pu_log_has_line(const char *path)
         }
     fclose(f);
     return found;
+}
+
+int pu_utf8_valid(const char *s)
+{
+    /* RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p, n, min, u;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) n = 1, min = 0x80, u = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) n = 2, min = 0x800, u = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) n = 3, min = 0x10000, u = c & 0x07;
+        else return 0;
+        for (unsigned k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80) return 0;
+            u = (u << 6) | (p[k] & 0x3Fu);
+        }
+        if (u < min || u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) return 0;
+        p += n + 1;
+    }
+    return 1;
 }
 
 void pu_log_write_header(FILE *f, const pu_log *log)
@@ -226,4 +259,70 @@ void pu_log_write_outcome(FILE *f, const char *instance, size_t draw, sc_pu_outc
     }
     fputs("}\n", f);
     fflush(f);
+}
+
+int pu_read_instances(const char *path, char ***out, size_t *n)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) return cli_fail(SC_EXIT_IO, "%s: cannot read: %s", path, strerror(errno));
+    char *buf = NULL, **names = NULL;
+    size_t cap = 0, count = 0, alloc = 0, line = 0, limit = cli_input_limit(f), total = 0;
+    long len;
+    int rc = 0;
+    while ((len = cli_getline(&buf, &cap, f, limit)) > 0 || len < -1) {
+        line++;
+        total += len > 0 ? (size_t)len : 0;
+        if (len == -2 || total > limit) {
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu: more than the input limit of %zu bytes for an "
+                          "input that is not a regular file (SCALECAST_MAX_INPUT raises it)",
+                          path, line, limit);
+            goto out;
+        }
+        if (len < -1) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
+                           buf[len - 1] == '\t'))
+            buf[--len] = '\0';
+        char *s = buf;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s == '\0' || *s == '#') continue;
+        if (!pu_utf8_valid(s)) {
+            rc = cli_fail(SC_EXIT_DATA, "%s:%zu: instance name is not valid UTF-8", path, line);
+            goto out;
+        }
+        for (size_t j = 0; j < count; j++)
+            if (strcmp(names[j], s) == 0) {
+                rc = cli_fail(SC_EXIT_DATA, "%s:%zu: instance \"%s\" is listed twice", path, line, s);
+                goto out;
+            }
+        if (count == alloc) {
+            alloc = alloc ? 2 * alloc : 16;
+            char **nn = realloc(names, alloc * sizeof *nn);
+            if (!nn) {
+                rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+                goto out;
+            }
+            names = nn;
+        }
+        names[count] = cli_strdup(s);
+        if (!names[count]) {
+            rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
+            goto out;
+        }
+        count++;
+    }
+    if (count == 0) rc = cli_fail(SC_EXIT_DATA, "%s: no instances", path);
+out:
+    free(buf);
+    fclose(f);
+    if (rc) {
+        for (size_t j = 0; j < count; j++) free(names[j]);
+        free(names);
+        return rc;
+    }
+    *out = names;
+    *n = count;
+    return 0;
 }

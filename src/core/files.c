@@ -6,35 +6,97 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define SC_INPUT_LIMIT_DEFAULT ((size_t)256 << 20)
+
+static size_t input_limit = 0; /* 0: not yet set */
+
+void sc_set_input_limit(size_t bytes)
+{
+    input_limit = bytes;
+}
+
+/* SCALECAST_MAX_INPUT: a whole number of bytes with an optional K, M or G (powers of 1024);
+ * anything else (or 0) leaves the default. */
+static size_t limit_from_env(void)
+{
+    const char *s = getenv("SCALECAST_MAX_INPUT");
+    if (!s || *s < '0' || *s > '9') return SC_INPUT_LIMIT_DEFAULT;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') shift = 10, end++;
+    else if (*end == 'M' || *end == 'm') shift = 20, end++;
+    else if (*end == 'G' || *end == 'g') shift = 30, end++;
+    if (errno || *end != '\0' || v == 0) return SC_INPUT_LIMIT_DEFAULT;
+    if (v > (SIZE_MAX >> shift)) return SIZE_MAX;
+    return (size_t)v << shift;
+}
+
+size_t sc_input_limit(void)
+{
+    if (input_limit == 0) return limit_from_env();
+    return input_limit;
+}
+
+sc_status sc_input_open(const char *path, FILE **f, size_t *limit, sc_error *err)
+{
+    *f = fopen(path, "rbe");
+    if (!*f) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    *limit = fstat(fileno(*f), &st) == 0 && S_ISREG(st.st_mode) ? SIZE_MAX : sc_input_limit();
+    return SC_OK;
+}
+
+sc_status sc_input_too_large(sc_error *err, const char *path, size_t line, size_t limit)
+{
+    return sc_fail(err, SC_EPARSE, path, line, 0,
+                   "more than the input limit of %zu bytes for an input that is not a regular "
+                   "file (SCALECAST_MAX_INPUT raises it)", limit);
+}
+
 sc_status sc_read_file(const char *path, char **data, size_t *len, sc_error *err)
 {
     *data = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *f;
+    size_t limit;
+    SC_TRY(sc_input_open(path, &f, &limit, err));
     size_t cap = 65536, n = 0;
     char *b = malloc(cap);
+    int big = 0;
     while (b) {
         n += fread(b + n, 1, cap - n - 1, f);
         if (n < cap - 1) break;
-        char *g = realloc(b, cap * 2);
+        if (n > limit) {
+            big = 1;
+            break;
+        }
+        /* Never more than the limit (plus the byte that shows it was passed). */
+        size_t ncap = limit < SIZE_MAX - 2 && cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+        char *g = cap <= SIZE_MAX / 2 ? realloc(b, ncap) : NULL;
         if (!g) {
             free(b);
             b = NULL;
             break;
         }
         b = g;
-        cap *= 2;
+        cap = ncap;
     }
     int bad = ferror(f);
     fclose(f);
     if (!b) return sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
+    if (big || n > limit) {
+        free(b);
+        return sc_input_too_large(err, path, 0, limit);
+    }
     if (bad) {
         free(b);
         return sc_fail(err, SC_EIO, path, 0, 0, "read error");
@@ -204,4 +266,47 @@ void sc_tmpfile_abort(sc_tmpfile *t)
     free(t->tmp);
     free(t->dir);
     memset(t, 0, sizeof *t);
+}
+
+sc_status sc_pdf_set_date(const char *path, sc_error *err)
+{
+    /* cairo 1.16 stamps every PDF with the current time and ignores SOURCE_DATE_EPOCH. The date
+     * is rewritten in place with the same number of digits, so that no offset in the file's
+     * cross-reference table moves. */
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e) return SC_OK;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (errno || *end || v < 0 || v > 253402300799LL) return SC_OK; /* not a date: left alone */
+    time_t t = (time_t)v;
+    struct tm tm;
+    char stamp[32];
+    if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) != 14)
+        return SC_OK;
+    char *data = NULL;
+    size_t len = 0;
+    SC_TRY(sc_read_file(path, &data, &len, err));
+    int changed = 0;
+    static const char *const keys[] = {"/CreationDate (D:", "/ModDate (D:"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (size_t i = 0; i + kl + 14 <= len; i++) {
+            if (memcmp(data + i, keys[k], kl) != 0) continue;
+            size_t d = 0;
+            while (d < 14 && data[i + kl + d] >= '0' && data[i + kl + d] <= '9') d++;
+            if (d == 14) {
+                memcpy(data + i + kl, stamp, 14);
+                changed = 1;
+            }
+        }
+    }
+    sc_status st = SC_OK;
+    if (changed) {
+        FILE *f = fopen(path, "r+be");
+        if (!f || fwrite(data, 1, len, f) != len) st = sc_fail(err, SC_EIO, path, 0, 0, "cannot write");
+        if (f && fclose(f) != 0 && st == SC_OK) st = sc_fail(err, SC_EIO, path, 0, 0, "cannot write");
+    }
+    free(data);
+    return st;
 }

@@ -77,14 +77,17 @@ sc_status sc_fail(sc_error *err, sc_status code, const char *file, size_t line, 
     return s;
 }
 
+/* The helpers honour the allocation countdown of the failure tests (table_alloc.c). */
 void *sc_calloc(size_t n, size_t size)
 {
+    if (sc_alloc_fail_now()) return NULL;
     if (n == 0 || size == 0) return calloc(1, 1);
     return calloc(n, size);
 }
 
 void *sc_malloc_array(size_t n, size_t size)
 {
+    if (sc_alloc_fail_now()) return NULL;
     if (size != 0 && n > SIZE_MAX / size) return NULL;
     size_t bytes = n * size;
     return malloc(bytes != 0 ? bytes : 1);
@@ -93,6 +96,7 @@ void *sc_malloc_array(size_t n, size_t size)
 char *sc_strdup(const char *s)
 {
     if (s == NULL) return NULL;
+    if (sc_alloc_fail_now()) return NULL;
     size_t len = strlen(s) + 1;
     char *d = malloc(len);
     if (d) memcpy(d, s, len);

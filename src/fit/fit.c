@@ -266,6 +266,21 @@ static sc_status copy_array(double **dst, const double *src, size_t n)
     return SC_OK;
 }
 
+/* How many different covariate rows x holds, counted up to want (at most 32): with fewer
+ * different rows than parameters the data cannot determine the law (a whole family of curves
+ * fits them equally well), whatever the optimiser reports. */
+static size_t distinct_rows(const double *x, size_t n, size_t nx, size_t want)
+{
+    size_t rows[32], found = 0;
+    if (want > 32) want = 32;
+    for (size_t i = 0; i < n && found < want; i++) {
+        size_t k = 0;
+        while (k < found && memcmp(x + rows[k] * nx, x + i * nx, nx * sizeof *x) != 0) k++;
+        if (k == found) rows[found++] = i;
+    }
+    return found;
+}
+
 sc_status sc_fit_validate(const char *who, const sc_law *law, const double *x, const double *y,
                           size_t n, int have_out, const sc_fit_opts *opts_in, sc_fit_opts *opts,
                           sc_error *err)
@@ -285,6 +300,12 @@ sc_status sc_fit_validate(const char *who, const sc_law *law, const double *x, c
         return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
                        "law %s has %zu parameters but only %zu points were given", law->name, p,
                        n);
+    const size_t nd = distinct_rows(x, n, law->nx, p);
+    if (nd < p && nd < 32)
+        return sc_fail(err, SC_ETOOFEW, NULL, 0, 0,
+                       "law %s has %zu parameters but the %zu points have only %zu different "
+                       "covariate value%s: the data cannot determine it", law->name, p, n, nd,
+                       nd == 1 ? "" : "s");
     if (opts->loss == SC_LOSS_HUBER && !(opts->huber_delta > 0 && isfinite(opts->huber_delta)))
         return sc_fail(err, SC_EINVAL, NULL, 0, 0, "Huber delta must be > 0, got %g",
                        opts->huber_delta);

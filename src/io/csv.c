@@ -397,25 +397,32 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
     if (out == NULL) return sc_fail(err, SC_EINVAL, path, 0, 0, "no output table");
     *out = NULL;
     if (path == NULL) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "no file name");
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    FILE *f;
+    size_t limit;
+    SC_TRY(sc_input_open(path, &f, &limit, err));
     /* Read in growing chunks: works for pipes and files alike. */
     size_t cap = 1 << 16, len = 0;
     char *buf = sc_tbl_malloc(cap);
     sc_status s = buf ? SC_OK : SC_ENOMEM;
     while (s == SC_OK) {
+        if (len > limit) {
+            s = SC_EPARSE;
+            break;
+        }
         if (cap - len < 2) {
             if (cap > SIZE_MAX / 2) {
                 s = SC_ENOMEM;
                 break;
             }
-            char *nb = sc_tbl_realloc(buf, cap * 2);
+            /* Never more than the limit (plus the byte that shows it was passed). */
+            size_t ncap = limit < SIZE_MAX - 2 && cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+            char *nb = sc_tbl_realloc(buf, ncap);
             if (nb == NULL) {
                 s = SC_ENOMEM;
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
@@ -429,6 +436,8 @@ sc_status sc_csv_read(const char *path, const sc_csv_opts *opts, sc_table **out,
     if (s == SC_OK) s = parse_buffer(buf, len, path, opts, out, err);
     else if (s == SC_EIO)
         sc_fail(err, s, path, 0, 0, "cannot read: %s", strerror(read_errno));
+    else if (s == SC_EPARSE)
+        sc_input_too_large(err, path, 0, limit);
     else
         sc_fail(err, s, path, 0, 0, "out of memory");
     free(buf);

@@ -4,6 +4,7 @@
  *    whose config.model_args names the model and revision;
  *  - up to v0.4.2: OUT/<model_args with '/' and '=' written '__'>_<task>.jsonl. */
 #include "core/internal.h"
+#include "io/json_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,7 +43,7 @@ static sc_status new_gen_model(const char *path, char *model, size_t msize, char
     if (task && tsize) snprintf(task, tsize, "%s", stem);
     char res[4096];
     snprintf(res, sizeof res, "%.*sresults_%s.json", (int)dlen, path, date);
-    FILE *f = fopen(res, "rb");
+    FILE *f = fopen(res, "rbe");
     if (!f) {
         /* No results file with the same date: accept the folder's only results file. */
         char dir[4096];
@@ -65,11 +66,12 @@ static sc_status new_gen_model(const char *path, char *model, size_t msize, char
     } else {
         fclose(f);
     }
-    json_error_t je;
-    json_t *root = json_load_file(res, JSON_ALLOW_NUL, &je);
-    if (!root)
-        return sc_fail(err, SC_EPARSE, res, je.line > 0 ? (size_t)je.line : 0,
-                       je.column > 0 ? (size_t)je.column : 0, "%s", je.text);
+    sc_error e2;
+    json_t *root = sc_json_load_path(res, JSON_ALLOW_NUL, &e2);
+    if (!root) {
+        if (err) *err = e2;
+        return e2.code;
+    }
     json_t *args = json_object_get(json_object_get(root, "config"), "model_args");
     model[0] = rev[0] = '\0';
     if (json_is_string(args))

@@ -17,6 +17,7 @@ enum { CHUNK = 1 << 20 };
 
 struct sc_lmeval_samples {
     FILE *f;
+    size_t limit; /* most bytes of one document held from a non-regular file */
     char *buf; /* file mode: owned buffer */
     size_t cap;
     const char *data; /* window over the input: data[pos..len) not consumed yet */
@@ -94,6 +95,7 @@ static sc_status refill(sc_lmeval_samples *r, sc_error *err)
         r->len = keep;
     }
     if (r->cap - keep < CHUNK / 2) {
+        if (keep > r->limit) return sc_input_too_large(err, r->name, r->line, r->limit);
         if (r->cap > ((size_t)-1) / 4)
             return sc_fail(err, SC_ENOMEM, r->name, r->line, 0, "document too large");
         size_t cap = r->cap * 2;
@@ -557,11 +559,10 @@ sc_status sc_lmeval_samples_open(const char *path, const sc_lmeval_opts *opts,
         free(r);
         return st;
     }
-    r->f = fopen(path, "rb");
-    if (!r->f) {
-        int e = errno;
+    st = sc_input_open(path, &r->f, &r->limit, err);
+    if (st != SC_OK) {
         free(r);
-        return sc_fail(err, SC_EIO, path, 0, 0, "cannot open: %s", strerror(e));
+        return st;
     }
     r->cap = CHUNK;
     r->buf = malloc(r->cap);

@@ -717,6 +717,10 @@ sc_status sc_plot_save(const sc_plot *p, const char *path, sc_error *err)
     plsstrm(old_stream);
     free(bx);
     free(by);
+    if (strcmp(dev, "pdfcairo") == 0 && sc_pdf_set_date(out.tmp, err) != SC_OK) {
+        sc_tmpfile_abort(&out);
+        return err ? err->code : SC_EIO;
+    }
 
     /* The figure, then its sidecar; when the sidecar cannot be written the figure goes too. */
     int direct = out.direct;

@@ -12,10 +12,12 @@ src=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
-cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+  { echo "cmake --install failed:"; cat "$tmp/install.log"; exit 1; }
 
 export PKG_CONFIG_PATH=
-pcdir=$(dirname "$(find "$prefix" -name scalecast.pc | head -1)")
+pc=$(find "$prefix" -name scalecast.pc)
+pcdir=$(dirname "${pc%%$'\n'*}")
 [ -n "$pcdir" ] || { echo "no scalecast.pc installed"; exit 1; }
 export PKG_CONFIG_PATH=$pcdir
 pkg-config --exists --print-errors scalecast

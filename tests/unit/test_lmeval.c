@@ -223,6 +223,29 @@ static void test_bad_inputs(void **state)
     expect_error(FIX "no-such-file.jsonl", SC_EIO, "no-such-file.jsonl: cannot open");
 }
 
+/* The lmms-eval variants as described for its v0.7 sample logs: "resps" left out (it equals
+ * "filtered_resps"), per-choice log-likelihood rows still nested: read as the harness's own
+ * log (the reader uses only filtered_resps). A flattened generation response (["blue"] for
+ * [["blue"]]) is not a multiple-choice log: an error that says so. The fixtures are the
+ * harness-format file with "resps" removed and a hand-written generation document; they were
+ * not produced by lmms-eval itself. */
+static void test_lmms_eval_variants(void **state)
+{
+    (void)state;
+    doc_copy a[8], b[8];
+    sc_error e;
+    long n = read_all(FIX "lmms_no_resps.jsonl", a, 8, &e);
+    long m = read_all(FMT "samples_toy_arc_2026-01-15T10-20-30.123456.jsonl", b, 8, &e);
+    assert_int_equal(n, 4);
+    assert_int_equal(m, 4);
+    for (long i = 0; i < n; i++) {
+        assert_int_equal(a[i].m, b[i].m);
+        assert_int_equal(a[i].target, b[i].target);
+        for (size_t j = 0; j < a[i].m; j++) assert_true(a[i].ll[j] == b[i].ll[j] || (isinf(a[i].ll[j]) && isinf(b[i].ll[j])));
+    }
+    expect_error(FIX "lmms_generate_flat.jsonl", SC_EPARSE, "the continuation is not a string");
+}
+
 /* Every prefix of a valid log reads cleanly up to an error or the end: no crash, no leak. */
 static void prefixes_of(const char *path)
 {
@@ -437,7 +460,7 @@ int main(void)
         cmocka_unit_test(test_fixture_mixed),      cmocka_unit_test(test_fixture_array),
         cmocka_unit_test(test_bad_inputs),         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_streaming_refills),  cmocka_unit_test(test_results),
-        cmocka_unit_test(test_model_args_and_match),
+        cmocka_unit_test(test_model_args_and_match), cmocka_unit_test(test_lmms_eval_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
