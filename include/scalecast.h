@@ -480,6 +480,7 @@ typedef struct sc_report_forecast {
     double level;              /* of the interval, e.g. 0.9 */
     double observed;           /* the measured value when known (a backtest), else NaN */
     const char *trust, *reasons;
+    const char *status;        /* "ok", "failed", "out_of_range"; NULL or "ok": value shown */
 } sc_report_forecast;
 /* Adds rows to the headline table at the top of the page. */
 SC_NODISCARD sc_status sc_report_forecasts(sc_report *r, const char *caption,

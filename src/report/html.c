@@ -501,7 +501,7 @@ sc_status sc_report_figure(sc_report *r, const char *image_path, const char *cap
     sbuf *b = &r->body;
     s = putf(b, "<figure class=\"fig%s\" id=\"f%zu\">\n", figjson ? " interactive" : "", k);
     if (s == SC_OK && figjson) s = putf(b, "<div class=\"chart\" data-src=\"fd%zu\"></div>\n", k);
-    if (s == SC_OK) s = puts_raw(b, "<img class=\"static\" loading=\"lazy\" alt=\"");
+    if (s == SC_OK) s = puts_raw(b, "<img class=\"static\" alt=\"");
     if (s == SC_OK) {
         if (fig) s = alt_text(b, fig);
         else if (caption) s = puts_escaped(b, caption);
@@ -539,18 +539,19 @@ static void fmt_num(char *buf, size_t n, double v)
 sc_status sc_report_forecasts(sc_report *r, const char *caption, const sc_report_forecast *rows,
                               size_t n)
 {
-    enum { NC = 8 };
+    enum { NC = 9 };
     static const char *const header[NC] = {"benchmark", "target", "forecast", "interval",
-                                           "level", "law", "trust", "reasons"};
+                                           "level", "law", "observed", "trust", "reasons"};
     const char **cells = calloc(n * NC + 1, sizeof *cells);
-    char *store = calloc(n * 4 + 1, 160);
+    char *store = calloc(n * 5 + 1, 160);
     if (!cells || !store) {
         free(cells), free(store);
         return fail_mem(r);
     }
     for (size_t i = 0; i < n; i++) {
         const sc_report_forecast *f = &rows[i];
-        char *tgt = store + (4 * i) * 160, *val = tgt + 160, *iv = val + 160, *lev = iv + 160;
+        char *tgt = store + (5 * i) * 160, *val = tgt + 160, *iv = val + 160, *lev = iv + 160;
+        char *obs = lev + 160;
         if (f->target && *f->target) {
             snprintf(tgt, 160, "%s", f->target);
         } else {
@@ -560,11 +561,15 @@ sc_status sc_report_forecasts(sc_report *r, const char *caption, const sc_report
             if (isfinite(f->C) && m < 150) snprintf(tgt + m, (size_t)(160 - m), "C = %.3g FLOPs", f->C);
         }
         fmt_num(val, 160, f->value);
+        /* A forecast that failed says so instead of showing an empty cell. */
+        if (!isfinite(f->value) && f->status && *f->status && strcmp(f->status, "ok") != 0)
+            snprintf(val, 160, "%s", f->status);
+        fmt_num(obs, 160, f->observed);
         if (isfinite(f->lo) && isfinite(f->hi)) snprintf(iv, 160, "%.4g to %.4g", f->lo, f->hi);
         else snprintf(iv, 160, "none computed");
         if (isfinite(f->level)) snprintf(lev, 160, "%g%%", 100 * f->level);
         else lev[0] = '\0';
-        const char *row[NC] = {f->benchmark, tgt, val, iv, lev, f->law, f->trust, f->reasons};
+        const char *row[NC] = {f->benchmark, tgt, val, iv, lev, f->law, obs, f->trust, f->reasons};
         for (size_t j = 0; j < NC; j++) cells[i * NC + j] = row[j] ? row[j] : "";
     }
     sc_status s = table_to(&r->headline, ++r->ntable, caption, header, NC, cells, n, 1);
@@ -609,7 +614,8 @@ static sc_status forecasts_from_json(sc_report *r, const char *path, const json_
         f->law = jstr(o, "law");
         f->value = jnum(o, "value"), f->lo = jnum(o, "lo"), f->hi = jnum(o, "hi");
         f->level = jnum(o, "level");
-        f->observed = NAN;
+        f->observed = jnum(o, "observed");
+        f->status = jstr(o, "status");
         const json_t *tr = json_object_get(o, "trust");
         f->trust = json_is_string(tr) ? json_string_value(tr) : json_is_boolean(tr) ? (json_is_true(tr) ? "yes" : "no") : "";
         const json_t *rs = json_object_get(o, "reasons");
@@ -618,11 +624,17 @@ static sc_status forecasts_from_json(sc_report *r, const char *path, const json_
         } else if (json_is_array(rs)) {
             size_t m = 0;
             for (size_t k = 0; k < json_array_size(rs) && m < 250; k++) {
-                const char *one = json_string_value(json_array_get(rs, k));
+                const json_t *e = json_array_get(rs, k);
+                /* A reason is a string or {code, message}: the code keeps the cell short. */
+                const char *one = json_is_object(e) ? json_string_value(json_object_get(e, "code"))
+                                                    : json_string_value(e);
                 if (one) m += (size_t)snprintf(txt[i][1] + m, 256 - m, "%s%s", m ? "; " : "", one);
             }
             f->reasons = txt[i][1];
         }
+        /* A failed forecast says why in "why" when it has no verdict reasons. */
+        if ((!f->reasons || !*f->reasons) && json_is_string(json_object_get(o, "why")))
+            f->reasons = jstr(o, "why");
     }
     if (s == SC_OK && sc_report_forecasts(r, "Forecasts", rows, n) != SC_OK)
         s = sc_fail(err, SC_ENOMEM, path, 0, 0, "out of memory");
