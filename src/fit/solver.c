@@ -661,7 +661,8 @@ static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0
     sc_status code = SC_OK;
     size_t it = 0;
     double ssref = INFINITY;
-    int stall = 0;
+    int stall = 0, crawl = 0;
+    double decprev = INFINITY;
     for (;;) {
         if (it >= max_iter) {
             code = SC_ENOCONV;
@@ -709,6 +710,19 @@ static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0
             if (stall >= SC_LM_STALL) {
                 code = SC_ENOCONV;
                 why = "no progress: the sum of squares stopped decreasing";
+                break;
+            }
+            /* A sum of squares that keeps decreasing by less than SC_CRAWL_REL relative per
+             * iteration, ever more slowly, without meeting the tests (a valley towards a
+             * degenerate limit, e.g. the logistic's a -> inf) ends the start as not converged,
+             * as in run_newton. A slow decrease that speeds up (leaving a plateau) goes on. */
+            const double dec = ssref - ss;
+            crawl = dec < SC_CRAWL_REL * SC_WORSE_EVERY * ss && dec <= decprev ? crawl + 1 : 0;
+            decprev = dec;
+            if (crawl >= SC_CRAWL_WINDOWS) {
+                code = SC_ENOCONV;
+                why = "no progress: the sum of squares decreases too slowly (minimum at "
+                      "infinity?)";
                 break;
             }
             ssref = ss;

@@ -2,7 +2,8 @@
  * Screened multistart (SC_SCREEN_ON): the same optimum as running every start to the full
  * tolerance, identical results with 1 and 2 threads (also when screening on a subsample of
  * many points), the statistics of the fully converged starts, the progress callback, and the
- * damped Newton path of a law without a fast path (its public hess only). */
+ * damped Newton path of a law without a fast path (its public hess only), and the end of a
+ * least-squares start that crawls towards a minimum at infinity. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -156,6 +157,48 @@ static void test_public_hess_newton(void **state)
     sc_fit_free(bfgs);
 }
 
+/* Least squares (Levenberg-Marquardt) with SC_SCREEN_ON on NBIG points: accuracy exactly
+ * exponential in the loss, Q = 0.2 + 0.05 e^(-2 L) (plus noise of 1e-4), has no finite best
+ * logistic (its best fits go on to a -> inf, L0 -> -inf), so every polished start ends as not
+ * converged, by the crawl rule, well before the 10000 iterations; logistic data with a finite
+ * optimum still converge to it. */
+static void logistic_data(int exponential, double *L, double *q)
+{
+    const double t[4] = {0.6, 0.25, -6.0, 1.0};
+    for (size_t i = 0; i < NBIG; i++) L[i] = 0.5 + 1.5 * (double)i / (double)(NBIG - 1);
+    sc_law_predict(&sc_law_acc_logistic, t, L, NBIG, q);
+    for (size_t i = 0; i < NBIG; i++) {
+        if (exponential) q[i] = 0.2 + 0.05 * exp(-2.0 * L[i]);
+        q[i] += 1e-4 * noise(i);
+    }
+}
+
+static void test_lm_crawl(void **state)
+{
+    (void)state;
+    static double L[NBIG], q[NBIG];
+    sc_fit_opts o;
+    sc_fit_opts_init(&o);
+    o.threads = 1;
+    o.max_iter = 10000;
+    o.screen = SC_SCREEN_ON;
+    sc_fit *f = NULL;
+    sc_error err;
+    sc_error_clear(&err);
+    logistic_data(1, L, q);
+    assert_int_equal(sc_fit_run(&sc_law_acc_logistic, L, q, NBIG, &o, &f, &err), SC_ENOCONV);
+    assert_null(f);
+    assert_non_null(strstr(err.message, "decreases too slowly (minimum at infinity?)"));
+
+    logistic_data(0, L, q);
+    assert_int_equal(sc_fit_run(&sc_law_acc_logistic, L, q, NBIG, &o, &f, &err), SC_OK);
+    assert_true(f->converged);
+    assert_true(fabs(f->theta[2] - -6.0) < 0.05);
+    assert_true(fabs(f->theta[3] - 1.0) < 0.01);
+    assert_true(f->iterations < 1000);
+    sc_fit_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_screen_threads),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_public_hess_newton),
+        cmocka_unit_test(test_lm_crawl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
