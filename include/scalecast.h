@@ -328,7 +328,8 @@ typedef struct sc_fit {
     sc_loss loss_kind;
     double huber_delta;
     /* Starts carried to the full tolerance (all of them without screening, else the polished
-     * ones) and how many of those reached the best loss (within 1e-6 relative). */
+     * ones and those whose screened end point coincided with a polished one's) and how many of
+     * those reached the best loss (within 1e-6 relative). */
     size_t nconverged_full;
     size_t nbest_full;
 } sc_fit;

@@ -332,6 +332,53 @@ static void progress_step(const sc_fit_opts *o, progress_state *ps)
     }
 }
 
+/* Before the polish: of ranked end points that coincide (loss within SC_SAME_REL relative and
+ * every parameter within SC_SAME_REL of the better one's, relative to max(1, |theta|)), only
+ * the better is polished; polishing the same point again would give the same optimum, so the
+ * others take its outcome afterwards (share_ends). rep[k] receives, for start k, the start it
+ * shares with (itself when polished on its own). Returns the number kept (rk compacted in rank
+ * order). */
+#define SC_SAME_REL 1e-6
+static size_t distinct_ends(ranked *rk, size_t m, const double *thetas, size_t p, size_t *rep)
+{
+    size_t kept = 0;
+    for (size_t j = 0; j < m; j++) {
+        const size_t k = rk[j].index;
+        const double *t = thetas + k * p;
+        rep[k] = k;
+        for (size_t i = 0; i < kept && rep[k] == k; i++) {
+            const double *u = thetas + rk[i].index * p;
+            if (fabs(rk[j].loss - rk[i].loss) > SC_SAME_REL * fabs(rk[i].loss)) continue;
+            int same = 1;
+            for (size_t q = 0; q < p && same; q++)
+                if (fabs(t[q] - u[q]) > SC_SAME_REL * fmax(1.0, fabs(u[q]))) same = 0;
+            if (same) rep[k] = rk[i].index;
+        }
+        if (rep[k] == k) rk[kept++] = rk[j];
+    }
+    return kept;
+}
+
+/* After the polish: each start whose end point coincided with a polished one's (rep) takes
+ * that start's end point and outcome, and is appended to the polished list rk[0..m) (room for
+ * ns). Returns the new length. */
+static size_t share_ends(ranked *rk, size_t m, size_t ns, const size_t *rep, double *thetas,
+                         sc_start_out *outs, size_t p)
+{
+    const size_t polished = m;
+    for (size_t k = 0; k < ns; k++) {
+        if (rep[k] == k) continue;
+        for (size_t j = 0; j < polished; j++)
+            if (rk[j].index == rep[k]) {
+                memcpy(thetas + k * p, thetas + rep[k] * p, p * sizeof(double));
+                outs[k] = outs[rep[k]];
+                rk[m++] = (ranked){outs[k].loss, k};
+                break;
+            }
+    }
+    return m;
+}
+
 /* Runs the starts rk[0..m) (their index) to tol: from starts (fresh) or, with cont, on from
  * their end points in thetas, adding to the iterations so far. Returns 1 when out of memory. */
 static int run_phase(const sc_problem *pb, const sc_fit_opts *opts, const double *starts,
@@ -435,7 +482,9 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     sc_prepared spr = {0};
     double *sx = NULL, *sy = NULL, *sw = NULL;
     ranked *rk = sc_malloc_array(ns, sizeof *rk);
-    int oom = rk == NULL;
+    size_t *rep = sc_malloc_array(ns, sizeof *rep); /* shared end points (distinct_ends) */
+    int oom = rk == NULL || rep == NULL;
+    for (size_t k = 0; rep != NULL && k < ns; k++) rep[k] = k;
     sp = pb;
     if (!oom && sub) {
         const size_t m = SC_SUBSAMPLE, nx = law->nx;
@@ -487,12 +536,14 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
             if (isfinite(outs[k].loss) && !outs[k].abandoned) rk[nrk++] = (ranked){outs[k].loss, k};
         qsort(rk, nrk, sizeof *rk, cmp_ranked);
         const size_t keep = phase == 0 ? nmid : npolish;
+        if (phase == 1) nrk = distinct_ends(rk, nrk, thetas, p, rep);
         if (nrk > keep) nrk = keep;
         /* Starts that are clearly worse than the best screened one stop early. */
         sc_problem pb2 = phase == 0 ? sp : pb;
         pb2.ref_loss = nrk > 0 && opts.screen == SC_SCREEN_ON ? rk[0].loss : 0.0;
         oom = run_phase(&pb2, &opts, NULL, rk, nrk, 1, phase == 0 ? max_iter1 : max_iter,
                         phase == 0 ? SC_SCREEN_TOL : tol, nthreads, thetas, outs, &ps);
+        if (phase == 1 && !oom) nrk = share_ends(rk, nrk, ns, rep, thetas, outs, p);
     }
     if (!oom && screen) {
         polished = sc_calloc(ns, 1);
@@ -504,6 +555,7 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
             }
     }
     free(rk);
+    free(rep);
     free(sx);
     free(sy);
     free(sw);

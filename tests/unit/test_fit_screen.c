@@ -2,8 +2,9 @@
  * Screened multistart (SC_SCREEN_ON): the same optimum as running every start to the full
  * tolerance, identical results with 1 and 2 threads (also when screening on a subsample of
  * many points), the statistics of the fully converged starts, the progress callback, and the
- * damped Newton path of a law without a fast path (its public hess only), and the end of a
- * least-squares start that crawls towards a minimum at infinity. */
+ * damped Newton path of a law without a fast path (its public hess only), the end of a
+ * least-squares start that crawls towards a minimum at infinity, and starts whose screened end
+ * points coincide, polished once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,7 +100,8 @@ static void test_screen_same_optimum(void **state)
         assert_int_equal(off->nstarts, 150);
         assert_int_equal(off->nconverged_full, 150);
         assert_int_equal(off->nbest_full, off->nbest);
-        assert_true(on->nconverged_full <= 16 && on->nconverged_full >= 1);
+        /* the polished 16 and the starts whose screened end points coincided with theirs */
+        assert_true(on->nconverged_full <= on->nstarts && on->nconverged_full >= 1);
         assert_true(on->nbest_full <= on->nconverged_full && on->nbest_full >= 1);
         /* The screened search ends at the optimum of the full one (to the tolerance). */
         if (!(fabs(on->loss - off->loss) <= 1e-9 * off->loss))
@@ -199,6 +201,43 @@ static void test_lm_crawl(void **state)
     sc_fit_free(f);
 }
 
+/* 40 starts, two distinct points repeated 20 times each: the coinciding end points are polished
+ * once, and every copy takes that outcome: all 40 count as carried to convergence, with the
+ * optimum of running every start on its own. */
+static void test_shared_ends(void **state)
+{
+    (void)state;
+    enum { N = 60, NS = 40 };
+    static double C[N], q[N], st[NS * 3];
+    qmax_data(N, C, q);
+    const double a[3] = {10.0, 0.3, -1.0}, b[3] = {14.0, 0.2, -3.0};
+    for (size_t k = 0; k < NS; k++)
+        memcpy(st + 3 * k, k % 2 ? b : a, sizeof a);
+    sc_fit *fit[2] = {NULL, NULL};
+    for (int s = 0; s < 2; s++) {
+        sc_fit_opts o;
+        sc_fit_opts_init(&o);
+        o.loss = SC_LOSS_HUBER;
+        o.huber_delta = 1e-3;
+        o.tol = 1e-12;
+        o.max_iter = 20000;
+        o.threads = 1;
+        o.starts = st;
+        o.nstarts = NS;
+        o.screen = s ? SC_SCREEN_ON : SC_SCREEN_OFF;
+        assert_int_equal(sc_fit_run(&sc_law_powerlaw_qmax, C, q, N, &o, &fit[s], NULL), SC_OK);
+    }
+    assert_int_equal(fit[1]->nstarts, NS);
+    assert_int_equal(fit[1]->nconverged_full, NS);
+    assert_int_equal(fit[1]->nbest_full, fit[0]->nbest_full);
+    assert_int_equal(fit[1]->nbest, fit[0]->nbest);
+    if (!(fabs(fit[1]->loss - fit[0]->loss) <= 1e-9 * fit[0]->loss))
+        fail_msg("screened loss %.17g, every start %.17g", fit[1]->loss, fit[0]->loss);
+    for (size_t k = 0; k < 3; k++) assert_true(fabs(fit[1]->theta[k] - fit[0]->theta[k]) < 1e-5);
+    sc_fit_free(fit[0]);
+    sc_fit_free(fit[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_public_hess_newton),
         cmocka_unit_test(test_lm_crawl),
+        cmocka_unit_test(test_shared_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
