@@ -95,4 +95,20 @@ static inline double sc_fast_log(double x)
     return k * ln2_hi + (k * ln2_lo + logm);
 }
 
+/* On x86-64 AVX-512 and AVX2 versions of a kernel marked SC_CLONES are compiled as well and the
+ * widest the processor has is chosen at load time (GCC function multiversioning); all compute
+ * the same numbers (no fused multiply-add; sums in a fixed order). */
+#if defined(SC_CLONES)
+/* given on the command line (e.g. empty, to compare the variants) */
+#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SC_CLONES
+#endif
+
+/* Kernels sum over points in SC_LANES interleaved partial sums (point i to lane i mod
+ * SC_LANES), each in point order, so that the result does not depend on the vector width;
+ * SC_CHUNK (fit_internal.h) is a multiple. */
+#define SC_LANES 4
+
 #endif

@@ -110,6 +110,59 @@ int sc_problem_has_hessian(const sc_problem *pb)
     return pb->law->hess != NULL;
 }
 
+#define SC_HESS_MAXP 6
+
+/* The sums of sc_problem_hessian over one block of m points (model f, Jacobian J, packed second
+ * derivatives Hf), added to loss, grad and the upper triangle of hess in point order. */
+static inline void hessian_block(size_t p, size_t m, const double *y, const double *w,
+                                 const double *f, const double *J, const double *Hf, int huber,
+                                 double delta, double *loss, double *grad, double *hess)
+{
+    const size_t q = p * (p + 1) / 2;
+    /* Local sums for up to SC_HESS_MAXP parameters (in registers once unrolled), else the
+     * caller's arrays. */
+    double lgb[SC_HESS_MAXP], lhb[SC_HESS_MAXP * SC_HESS_MAXP], ls = *loss;
+    const int local = p <= SC_HESS_MAXP;
+    double *lg = local ? lgb : grad, *lh = local ? lhb : hess;
+    for (size_t j = 0; local && j < p; j++) {
+        lg[j] = grad[j];
+        for (size_t k = j; k < p; k++) lh[j * p + k] = hess[j * p + k];
+    }
+    for (size_t i = 0; i < m; i++) {
+        const double r = y[i] - f[i];
+        const double wi = w != NULL ? w[i] : 1.0;
+        double term, psi, dpsi;
+        if (huber) {
+            if (r < delta && r > -delta) {
+                psi = r;
+                dpsi = 1.0;
+            } else {
+                psi = r > 0 ? delta : -delta;
+                dpsi = 0.0;
+            }
+            term = psi * (r - 0.5 * psi);
+        } else {
+            term = r * r;
+            psi = 2.0 * r;
+            dpsi = 2.0;
+        }
+        ls += wi * term;
+        const double *row = J + i * p, *hr = Hf + i * q;
+        const double c = wi * psi, d = wi * dpsi;
+        size_t t = 0;
+        for (size_t j = 0; j < p; j++) {
+            lg[j] -= c * row[j];
+            const double dj = d * row[j];
+            for (size_t k = j; k < p; k++, t++) lh[j * p + k] += dj * row[k] - c * hr[t];
+        }
+    }
+    *loss = ls;
+    for (size_t j = 0; local && j < p; j++) {
+        grad[j] = lg[j];
+        for (size_t k = j; k < p; k++) hess[j * p + k] = lh[j * p + k];
+    }
+}
+
 /* Loss, gradient and Hessian from the model's first and second derivatives: for
  * loss = sum w rho(r), r = y - f, psi = rho', psi' = rho'',
  *     grad = -sum w psi grad f,   Hess = sum w (psi' grad f grad f^T - psi Hess f)
@@ -139,33 +192,16 @@ int sc_problem_hessian(const sc_problem *pb, const double *theta, double *value,
             sc_problem_eval(pb, theta, i0, m, f, J, scratch);
             pb->law->hess(theta, x, m, Hf);
         }
-        for (size_t i = 0; i < m; i++) {
-            const double r = pb->yf[i0 + i] - f[i];
-            const double wi = pb->w != NULL ? pb->w[i0 + i] : 1.0;
-            double term, psi, dpsi;
-            if (huber) {
-                if (r < delta && r > -delta) {
-                    psi = r;
-                    dpsi = 1.0;
-                } else {
-                    psi = r > 0 ? delta : -delta;
-                    dpsi = 0.0;
-                }
-                term = psi * (r - 0.5 * psi);
-            } else {
-                term = r * r;
-                psi = 2.0 * r;
-                dpsi = 2.0;
-            }
-            loss += wi * term;
-            const double *row = J + i * p, *hr = Hf + i * q;
-            const double c = wi * psi, d = wi * dpsi;
-            size_t t = 0;
-            for (size_t j = 0; j < p; j++) {
-                grad[j] -= c * row[j];
-                const double dj = d * row[j];
-                for (size_t k = j; k < p; k++, t++) hess[j * p + k] += dj * row[k] - c * hr[t];
-            }
+        const double *yb = pb->yf + i0, *wb = pb->w != NULL ? pb->w + i0 : NULL;
+        /* With the number of parameters a constant, the compiler unrolls the loops over the
+         * entries and keeps the sums in registers: the same operations, in the same order. */
+        switch (p) {
+        case 2: hessian_block(2, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
+        case 3: hessian_block(3, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
+        case 4: hessian_block(4, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
+        case 5: hessian_block(5, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
+        case 6: hessian_block(6, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
+        default: hessian_block(p, m, yb, wb, f, J, Hf, huber, delta, &loss, grad, hess); break;
         }
     }
     for (size_t j = 0; j < p; j++)

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SC_LN10 2.30258509299404568402
 
@@ -243,9 +244,192 @@ static void bn_fjh(const double *z, const double *xp, size_t n, double *f, doubl
         bn_point(z, F, sgn, lnd1, xp[i], 1, f + i, J ? J + 6 * i : NULL, H ? H + 21 * i : NULL);
 }
 
+/* bn_point without second derivatives, in blocks of loops of plain arithmetic and stored
+ * selects that the compiler vectorises (the least-squares and objective passes); the same
+ * operations in the same order as bn_point, so the same numbers. */
+SC_CLONES
 static void bn_fj(const double *z, const double *xp, size_t n, double *f, double *J)
 {
-    bn_fjh(z, xp, n, f, J, NULL);
+    const double a = z[0], b = z[1], c0 = z[2], c1 = z[3];
+    const double F = fmax(fabs(z[4]), 1e-8), sgn = z[4] < 0.0 ? -1.0 : 1.0;
+    const double lnd1 = z[5] * SC_LN10, sb = sgn * b;
+    double uu[SC_CHUNK], ac[SC_CHUNK], hc[SC_CHUNK], hb[SC_CHUNK], spv[SC_CHUNK], sv[SC_CHUNK],
+        ev[SC_CHUNK];
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        const double *restrict x = xp + i0;
+        for (size_t i = 0; i < m; i++) {
+            const double u = (x[i] - lnd1) / F;
+            const double au = u < 0 ? -u : u;
+            uu[i] = u;
+            ac[i] = au < 708.0 ? au : 708.0;
+        }
+        for (size_t i = 0; i < m; i++) {
+            const double u = uu[i], t = sc_fast_exp(-ac[i]);
+            const double sp = (u > 0 ? u : 0.0) + sc_fast_log(1.0 + t);
+            const double h = -c0 * x[i] - c1 * F * sp;
+            spv[i] = sp;
+            sv[i] = (u >= 0 ? 1.0 : t) / (1.0 + t); /* bn_point's s, the same division */
+            hb[i] = h > 708.0 ? 1.0 : 0.0;
+            hc[i] = h > -708.0 ? h : -708.0;
+        }
+        for (size_t i = 0; i < m; i++) ev[i] = sc_fast_exp(hc[i]);
+        for (size_t i = 0; i < m; i++) ev[i] = hb[i] != 0.0 ? INFINITY : ev[i];
+        double *restrict fo = f + i0;
+        for (size_t i = 0; i < m; i++) fo[i] = a + b * ev[i];
+        if (J == NULL) continue;
+        double *restrict Jo = J + 6 * i0;
+        for (size_t i = 0; i < m; i++) {
+            const double E = ev[i], u = uu[i], sp = spv[i], s = sv[i];
+            Jo[6 * i + 0] = 1.0;
+            Jo[6 * i + 1] = E;
+            Jo[6 * i + 2] = b * E * -x[i];
+            Jo[6 * i + 3] = b * E * (-F * sp);
+            Jo[6 * i + 4] = sb * E * (-c1 * (sp - s * u));
+            Jo[6 * i + 5] = b * E * (c1 * s * SC_LN10);
+        }
+    }
+}
+
+/* Loss, gradient and Hessian with respect to z in one pass, for the damped Newton solver: the
+ * engine's sum (sc_problem_hessian from bn_fjh) computed the same way, bit for bit, but fast.
+ * For loss = sum w rho(r), r = y - f, c = w psi, d = w psi' (psi = rho'; Huber: clamp(r,
+ * -delta, delta) and 1 inside, else 0; least squares: 2 r and 2):
+ *     grad_j = -sum c J_j,   Hess_jk = sum (d J_j J_k - c Hess f_jk),
+ * with J and Hess f of bn_point (packed upper triangle, 21 entries). Per block of points, loops
+ * of plain arithmetic and stored selects compute J, Hess f and the 28 terms per point (the
+ * compiler vectorises them; in one loop it turns the clamps into branches and does not), and
+ * a last loop adds the terms in point order, as the engine does. Returns 0 (writing nothing)
+ * where e^h overflows (the engine's sum would not be finite there either). */
+SC_CLONES
+static int bn_hessian(const double *z, const double *ctx, const double *xp, const double *yf,
+                      const double *w, size_t n, sc_loss loss, double delta, double *value,
+                      double *grad, double *hess)
+{
+    (void)ctx;
+    enum { NT = 28 }; /* the loss term, 6 gradient terms, 21 Hessian terms */
+    const double b = z[1], c0 = z[2], c1 = z[3];
+    const double F = fmax(fabs(z[4]), 1e-8), sgn = z[4] < 0.0 ? -1.0 : 1.0;
+    const double lnd1 = z[5] * SC_LN10;
+    const int huber = loss == SC_LOSS_HUBER;
+    const double sg[4] = {1.0, 1.0, sgn, 1.0};
+    double q[NT][SC_CHUNK], ones[SC_CHUNK];
+    double uu[SC_CHUNK], ac[SC_CHUNK], hc[SC_CHUNK], hb[SC_CHUNK], spv[SC_CHUNK], sv[SC_CHUNK];
+    double ev[SC_CHUNK], cv[SC_CHUNK], dv[SC_CHUNK];
+    double J[6][SC_CHUNK], Hf[21][SC_CHUNK];
+    double acc[NT];
+    for (size_t i = 0; i < SC_CHUNK; i++) ones[i] = 1.0;
+    for (int k = 0; k < 7; k++) /* the rows of a and (b, b): zero */
+        for (size_t i = 0; i < SC_CHUNK; i++) Hf[k][i] = 0.0;
+    for (size_t k = 0; k < NT; k++) acc[k] = 0.0;
+    double bad = 0.0;
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        const double *restrict x = xp + i0;
+        const double *restrict y = yf + i0;
+        const double *restrict wv = w != NULL ? w + i0 : ones; /* no branch in the loop */
+        for (size_t i = 0; i < m; i++) {
+            const double u = (x[i] - lnd1) / F;
+            const double au = u < 0 ? -u : u;
+            uu[i] = u;
+            ac[i] = au < 708.0 ? au : 708.0;
+        }
+        for (size_t i = 0; i < m; i++) {
+            const double u = uu[i], t = sc_fast_exp(-ac[i]);
+            const double sp = (u > 0 ? u : 0.0) + sc_fast_log(1.0 + t);
+            const double h = -c0 * x[i] - c1 * F * sp;
+            spv[i] = sp;
+            sv[i] = (u >= 0 ? 1.0 : t) / (1.0 + t);
+            hb[i] = h > 708.0 ? 1.0 : 0.0;
+            hc[i] = h > -708.0 ? h : -708.0;
+        }
+        for (size_t i = 0; i < m; i++) {
+            ev[i] = sc_fast_exp(hc[i]);
+            bad += hb[i];
+        }
+        /* The residual's weights, as the engine forms them. */
+        for (size_t i = 0; i < m; i++) {
+            const double r = y[i] - (z[0] + b * ev[i]);
+            const double in = (r < delta && r > -delta) ? 1.0 : 0.0;
+            const double cl = r > 0 ? delta : -delta;
+            const double psi = huber ? (in != 0.0 ? r : cl) : 2.0 * r;
+            const double dpsi = huber ? in : 2.0;
+            const double term = huber ? psi * (r - 0.5 * psi) : r * r;
+            q[0][i] = wv[i] * term;
+            cv[i] = wv[i] * psi;
+            dv[i] = wv[i] * dpsi;
+        }
+        /* bn_point's Jacobian and second derivatives (sg: the sign of f1 for h_F). */
+        for (size_t i = 0; i < m; i++) {
+            const double xi = x[i], u = uu[i], sp = spv[i], s = sv[i], E = ev[i];
+            const double h0 = -xi, h1 = -F * sp, h2 = -c1 * (sp - s * u), h3 = c1 * s * SC_LN10;
+            const double ds = s * (1.0 - s);
+            const double h12 = -(sp - s * u), h13 = s * SC_LN10, h22 = -c1 * ds * u * u / F,
+                         h23 = -c1 * ds * u * SC_LN10 / F,
+                         h33 = -c1 * ds * SC_LN10 * SC_LN10 / F;
+            J[0][i] = 1.0;
+            J[1][i] = E;
+            J[2][i] = sg[0] * b * E * h0;
+            J[3][i] = sg[1] * b * E * h1;
+            J[4][i] = sg[2] * b * E * h2;
+            J[5][i] = sg[3] * b * E * h3;
+            Hf[7][i] = sg[0] * E * h0;
+            Hf[8][i] = sg[1] * E * h1;
+            Hf[9][i] = sg[2] * E * h2;
+            Hf[10][i] = sg[3] * E * h3;
+            Hf[11][i] = sg[0] * sg[0] * b * E * (h0 * h0 + 0.0);
+            Hf[12][i] = sg[0] * sg[1] * b * E * (h0 * h1 + 0.0);
+            Hf[13][i] = sg[0] * sg[2] * b * E * (h0 * h2 + 0.0);
+            Hf[14][i] = sg[0] * sg[3] * b * E * (h0 * h3 + 0.0);
+            Hf[15][i] = sg[1] * sg[1] * b * E * (h1 * h1 + 0.0);
+            Hf[16][i] = sg[1] * sg[2] * b * E * (h1 * h2 + h12);
+            Hf[17][i] = sg[1] * sg[3] * b * E * (h1 * h3 + h13);
+            Hf[18][i] = sg[2] * sg[2] * b * E * (h2 * h2 + h22);
+            Hf[19][i] = sg[2] * sg[3] * b * E * (h2 * h3 + h23);
+            Hf[20][i] = sg[3] * sg[3] * b * E * (h3 * h3 + h33);
+        }
+        /* The terms of the sums, entry by entry. */
+        for (int j = 0; j < 6; j++)
+            for (size_t i = 0; i < m; i++) q[1 + j][i] = cv[i] * J[j][i];
+        for (int j = 0, t = 0; j < 6; j++)
+            for (int k = j; k < 6; k++, t++) {
+                const double *restrict Jj = J[j], *restrict Jk = J[k], *restrict Ht = Hf[t];
+                double *restrict qt = q[7 + t];
+                for (size_t i = 0; i < m; i++) qt[i] = dv[i] * Jj[i] * Jk[i] - cv[i] * Ht[i];
+            }
+        /* In point order, as in sc_problem_hessian (the gradient terms, subtracted there from
+         * zero, are added negated here: the same operation), seven sums at a time, held in
+         * registers. */
+        for (int j = 0; j < 6; j++)
+            for (size_t i = 0; i < m; i++) q[1 + j][i] = -q[1 + j][i];
+        for (int g = 0; g < NT; g += 7) {
+            double a0 = acc[g], a1 = acc[g + 1], a2 = acc[g + 2], a3 = acc[g + 3],
+                   a4 = acc[g + 4], a5 = acc[g + 5], a6 = acc[g + 6];
+            for (size_t i = 0; i < m; i++) {
+                a0 += q[g][i];
+                a1 += q[g + 1][i];
+                a2 += q[g + 2][i];
+                a3 += q[g + 3][i];
+                a4 += q[g + 4][i];
+                a5 += q[g + 5][i];
+                a6 += q[g + 6][i];
+            }
+            acc[g] = a0;
+            acc[g + 1] = a1;
+            acc[g + 2] = a2;
+            acc[g + 3] = a3;
+            acc[g + 4] = a4;
+            acc[g + 5] = a5;
+            acc[g + 6] = a6;
+        }
+    }
+    if (bad != 0.0) return 0;
+    *value = acc[0];
+    for (int j = 0; j < 6; j++) grad[j] = acc[1 + j];
+    size_t t = 7;
+    for (int j = 0; j < 6; j++)
+        for (int k = j; k < 6; k++, t++) hess[j * 6 + k] = hess[k * 6 + j] = acc[t];
+    return 1;
 }
 
 extern const sc_law_fast sc_law_fast_bnsl;
@@ -297,4 +481,5 @@ const sc_law_fast sc_law_fast_bnsl = {
     .from_internal = bn_from_internal,
     .fj = bn_fj,
     .fjh = bn_fjh,
+    .hessian = bn_hessian,
 };

@@ -118,17 +118,6 @@ static inline double model(double z0, double z1, double alpha, double beta, doub
     return sc_fast_log(*L);
 }
 
-/* On x86-64 AVX-512 and AVX2 versions are compiled as well and the widest the processor has is
- * chosen at load time (GCC function multiversioning); all compute the same numbers (no fused
- * multiply-add; sums in a fixed order). */
-#if defined(SC_CLONES)
-/* given on the command line (e.g. empty, to compare the variants) */
-#elif defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define SC_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SC_CLONES
-#endif
-
 SC_CLONES
 static int objective(const double *z, const double *ctx, const double *xp, const double *yf,
                      const double *w, size_t n, sc_loss loss, double delta, double *value,
@@ -208,8 +197,6 @@ static int objective(const double *z, const double *ctx, const double *xp, const
     }
     return 1;
 }
-
-#define SC_LANES 4 /* SC_CHUNK is a multiple */
 
 /* Per point of objective_hessian: psi s and the entries of M (see there). */
 static inline void hess_terms(double psi, double dpsi, double t1, double t2, double E, double L,

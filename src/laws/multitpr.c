@@ -84,31 +84,44 @@ static void mt_from_internal(const double *ctx, const double *z, double *theta)
     theta[3] = z[3];
 }
 
+/* By blocks: the log-sum-exp and its weights vectorised (sc_lse2_block), then the rows. */
+SC_CLONES
 static void mt_fjh(const double *z, const double *xp, size_t n, double *f, double *J, double *H)
 {
-    for (size_t i = 0; i < n; i++) {
-        const double x1 = xp[2 * i], x2 = xp[2 * i + 1];
-        double s1, s2;
-        f[i] = sc_lse2_fast(z[0] - z[1] * x1, z[2] - z[3] * x2, &s1, &s2);
+    double u[SC_CHUNK], v[SC_CHUNK], w1[SC_CHUNK], w2[SC_CHUNK];
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        const double *x = xp + 2 * i0;
+        for (size_t i = 0; i < m; i++) {
+            u[i] = z[0] - z[1] * x[2 * i];
+            v[i] = z[2] - z[3] * x[2 * i + 1];
+        }
+        sc_lse2_block(u, v, m, f + i0, w1, w2);
         if (J == NULL) continue;
-        double *r = J + 4 * i;
-        r[0] = s1;
-        r[1] = -s1 * x1;
-        r[2] = s2;
-        r[3] = -s2 * x2;
+        for (size_t i = 0; i < m; i++) {
+            const double s1 = w1[i], s2 = w2[i], x1 = x[2 * i], x2 = x[2 * i + 1];
+            double *r = J + 4 * (i0 + i);
+            r[0] = s1;
+            r[1] = -s1 * x1;
+            r[2] = s2;
+            r[3] = -s2 * x2;
+        }
         if (H == NULL) continue;
-        const double q = s1 * s2;
-        double *h = H + 10 * i;
-        h[0] = q;
-        h[1] = -q * x1;
-        h[2] = -q;
-        h[3] = q * x2;
-        h[4] = q * x1 * x1;
-        h[5] = q * x1;
-        h[6] = -q * x1 * x2;
-        h[7] = q;
-        h[8] = -q * x2;
-        h[9] = q * x2 * x2;
+        for (size_t i = 0; i < m; i++) {
+            const double x1 = x[2 * i], x2 = x[2 * i + 1];
+            const double q = w1[i] * w2[i];
+            double *h = H + 10 * (i0 + i);
+            h[0] = q;
+            h[1] = -q * x1;
+            h[2] = -q;
+            h[3] = q * x2;
+            h[4] = q * x1 * x1;
+            h[5] = q * x1;
+            h[6] = -q * x1 * x2;
+            h[7] = q;
+            h[8] = -q * x2;
+            h[9] = q * x2 * x2;
+        }
     }
 }
 

@@ -72,26 +72,40 @@ static void qm_from_internal(const double *ctx, const double *z, double *theta)
     theta[2] = z[2];
 }
 
+/* By blocks: the log-sum-exp and its weights vectorised (sc_lse2_block), then the rows. */
+SC_CLONES
 static void qm_fjh(const double *z, const double *xp, size_t n, double *f, double *J, double *H)
 {
     const double z0 = z[0], alpha = z[1], e = z[2];
-    for (size_t i = 0; i < n; i++) {
-        const double xc = xp[i];
-        double s1, s2;
-        f[i] = sc_lse2_fast(z0 - alpha * xc, e, &s1, &s2);
+    double u[SC_CHUNK], v[SC_CHUNK], w1[SC_CHUNK], w2[SC_CHUNK];
+    for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
+        const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
+        const double *x = xp + i0;
+        for (size_t i = 0; i < m; i++) {
+            u[i] = z0 - alpha * x[i];
+            v[i] = e;
+        }
+        sc_lse2_block(u, v, m, f + i0, w1, w2);
         if (J == NULL) continue;
-        J[3 * i] = s1;
-        J[3 * i + 1] = -s1 * xc;
-        J[3 * i + 2] = s2;
+        double *Jb = J + 3 * i0;
+        for (size_t i = 0; i < m; i++) {
+            const double s1 = w1[i], s2 = w2[i], xc = x[i];
+            Jb[3 * i] = s1;
+            Jb[3 * i + 1] = -s1 * xc;
+            Jb[3 * i + 2] = s2;
+        }
         if (H == NULL) continue;
-        const double q = s1 * s2;
-        double *h = H + 6 * i;
-        h[0] = q;
-        h[1] = -q * xc;
-        h[2] = -q;
-        h[3] = q * xc * xc;
-        h[4] = q * xc;
-        h[5] = q;
+        double *Hb = H + 6 * i0;
+        for (size_t i = 0; i < m; i++) {
+            const double q = w1[i] * w2[i], xc = x[i];
+            double *h = Hb + 6 * i;
+            h[0] = q;
+            h[1] = -q * xc;
+            h[2] = -q;
+            h[3] = q * xc * xc;
+            h[4] = q * xc;
+            h[5] = q;
+        }
     }
 }
 

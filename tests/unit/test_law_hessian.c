@@ -3,7 +3,8 @@
  * Jacobian against differences of f, the second derivatives (hess) against differences of the
  * Jacobian; the fast paths' model, Jacobian and second derivatives in their internal
  * parameters against differences of the public model; and the engine's loss, gradient and
- * Hessian (Huber and least squares, with weights) against differences of its gradient. */
+ * Hessian (Huber and least squares, with weights) against differences of its gradient, and the
+ * laws' fused Hessian passes against the engine's sum from their per-point derivatives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,6 +214,65 @@ static void test_objective_hessian(void **state)
     }
 }
 
+/* BNSL's fused loss, gradient and Hessian pass (fast->hessian) against the engine's sum from
+ * the law's per-point derivatives (fjh): equal to the last bit, over several blocks of points
+ * (150: two full blocks and a partial one), with and without weights, for both losses. */
+static void test_fused_hessians(void **state)
+{
+    (void)state;
+    enum { N = 150 };
+    static const struct {
+        const char *name;
+        double theta[6];
+    } fused[] = {{"bnsl", {0.2, 3.0, 0.2, 2.0, -0.9, 20.5}},
+                 {"bnsl", {0.6, -1.5, 0.05, 0.4, 1.3, 22.0}}};
+    int checked = 0;
+    for (size_t c = 0; c < sizeof fused / sizeof fused[0]; c++) {
+        const sc_law *law = sc_law_find(fused[c].name);
+        const size_t p = law->nparam;
+        double x[N], y[N], w[N], f0[N];
+        for (size_t i = 0; i < N; i++) x[i] = 1e18 * pow(10.0, 5.0 * (double)i / (N - 1));
+        law->f(fused[c].theta, x, N, f0);
+        for (size_t i = 0; i < N; i++) {
+            y[i] = f0[i] + (i % 2 ? 1.0 : -1.0) * (i % 3 == 0 ? 3e-2 : 3e-3);
+            w[i] = 0.5 + 0.01 * (double)i;
+        }
+        for (int loss = 0; loss < 2; loss++)
+            for (int weighted = 0; weighted < 2; weighted++) {
+                sc_problem pb;
+                sc_prepared pr;
+                assert_int_equal(sc_problem_prepare(&pb, &pr, law, x, y, weighted ? w : NULL, N,
+                                                    (sc_loss)loss, 1e-2),
+                                 SC_OK);
+                assert_non_null(pb.fast);
+                assert_non_null(pb.fast->hessian);
+                assert_non_null(pb.fast->fjh);
+                sc_law_fast generic = *pb.fast;
+                generic.hessian = NULL;
+                sc_problem pg = pb;
+                pg.fast = &generic;
+                double z[MAXP], g1[MAXP], g2[MAXP], H1[MAXP * MAXP], H2[MAXP * MAXP], v1, v2;
+                static double buf[SC_OBJ_BUF(MAXP)];
+                pb.fast->to_internal(pb.ctx, fused[c].theta, z);
+                assert_true(sc_problem_hessian(&pb, z, &v1, g1, H1, buf));
+                assert_true(sc_problem_hessian(&pg, z, &v2, g2, H2, buf));
+                double sh = 0.0, sg = 0.0, worst = 0.0;
+                for (size_t k = 0; k < p * p; k++) sh = fmax(sh, fabs(H2[k]));
+                for (size_t k = 0; k < p; k++) sg = fmax(sg, fabs(g2[k]));
+                for (size_t k = 0; k < p * p; k++) worst = fmax(worst, fabs(H1[k] - H2[k]) / sh);
+                for (size_t k = 0; k < p; k++) worst = fmax(worst, fabs(g1[k] - g2[k]) / sg);
+                worst = fmax(worst, fabs(v1 - v2) / fabs(v2));
+                sc_prepared_free(&pr);
+                /* the same sums in the same order: equal to the last bit */
+                if (!(worst == 0.0))
+                    fail_msg("law %s case %zu, loss %d, weights %d: fused pass differs by %g",
+                             law->name, c, loss, weighted, worst);
+                checked++;
+            }
+    }
+    assert_int_equal(checked, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_hessians_against_differences),
         cmocka_unit_test(test_fast_paths),
         cmocka_unit_test(test_objective_hessian),
+        cmocka_unit_test(test_fused_hessians),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
