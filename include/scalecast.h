@@ -291,6 +291,9 @@ typedef struct sc_fit_opts {
      * never prints; the callback must not call back into the fit. */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* Least squares with the damped Newton solver (as Huber) instead of Levenberg-Marquardt,
+     * for laws with second derivatives (docs/fitting.md); 0 = Levenberg-Marquardt. */
+    int ls_newton;
 } sc_fit_opts;
 #define SC_SCREEN_AUTO 0
 #define SC_SCREEN_ON 1
@@ -732,6 +735,7 @@ typedef struct sc_recipe {
     int by_default;         /* a default candidate of the forecast */
     int screen;             /* multistart screening (SC_SCREEN_ON): starts stopped early, the
                                best polished */
+    int ls_newton;          /* least squares by damped Newton (sc_fit_opts.ls_newton) */
 } sc_recipe;
 
 /* The table (n rows) and lookup by name (NULL when unknown). */

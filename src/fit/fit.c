@@ -470,7 +470,8 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
     const int sub = opts.screen == SC_SCREEN_ON && n > 2 * SC_SUBSAMPLE && ns > 1;
     if (sub) screen = 1;
     if (opts.screen == SC_SCREEN_OFF) screen = 0;
-    const int newton = opts.loss == SC_LOSS_HUBER && sc_problem_has_hessian(&pb);
+    pb.newton = opts.loss == SC_LOSS_LS && opts.ls_newton;
+    const int newton = (opts.loss == SC_LOSS_HUBER || pb.newton) && sc_problem_has_hessian(&pb);
     const double tol1 = screen ? fmax(newton ? SC_SCREEN_TOL_NEWTON : SC_SCREEN_TOL, tol) : tol;
     const int middle = screen && opts.screen == SC_SCREEN_ON && tol1 > SC_SCREEN_TOL &&
                        SC_SCREEN_TOL > tol && ns / 4 > SC_POLISH;
@@ -501,6 +502,7 @@ sc_status sc_fit_run(const sc_law *law, const double *x, const double *y, size_t
         if (!oom)
             oom = sc_problem_prepare(&sp, &spr, law, sx, sy, sw, m, opts.loss,
                                      opts.huber_delta) != SC_OK;
+        sp.newton = pb.newton;
     }
     for (size_t k = 0; rk != NULL && k < ns; k++) rk[k] = (ranked){0.0, k};
     /* Screening runs are also capped in iterations (starts crawling along a valley towards a

@@ -63,6 +63,7 @@ typedef struct sc_problem {
      * than SC_WORSE_REL above it whose loss decreases too slowly to reach it within its
      * remaining iterations stops early (docs/fitting.md). */
     double ref_loss;
+    int newton; /* least squares: the damped Newton solver (sc_fit_opts.ls_newton) */
 } sc_problem;
 
 #define SC_WORSE_REL 1e-6

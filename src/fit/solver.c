@@ -287,21 +287,22 @@ sc_status sc_solver_new(size_t n, size_t p, sc_loss loss, sc_solver **out)
     s->x0 = gsl_vector_alloc(p);
     if (s->buf == NULL || s->zc == NULL || s->gc == NULL || s->x0 == NULL)
         goto oom;
+    /* Damped Newton: Huber, and least squares with sc_fit_opts.ls_newton */
+    s->nz = sc_malloc_array(p, sizeof(double));
+    s->ng = sc_malloc_array(p, sizeof(double));
+    s->nh = sc_malloc_array(p * p, sizeof(double));
+    s->tz = sc_malloc_array(p, sizeof(double));
+    s->tg = sc_malloc_array(p, sizeof(double));
+    s->th = sc_malloc_array(p * p, sizeof(double));
+    s->na = gsl_matrix_alloc(p, p);
+    s->nstep = gsl_vector_alloc(p);
+    s->nrhs = gsl_vector_alloc(p);
+    if (s->nz == NULL || s->ng == NULL || s->nh == NULL || s->tz == NULL || s->tg == NULL ||
+        s->th == NULL || s->na == NULL || s->nstep == NULL || s->nrhs == NULL)
+        goto oom;
     if (loss == SC_LOSS_HUBER) {
         s->mm = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, p);
-        s->nz = sc_malloc_array(p, sizeof(double));
-        s->ng = sc_malloc_array(p, sizeof(double));
-        s->nh = sc_malloc_array(p * p, sizeof(double));
-        s->tz = sc_malloc_array(p, sizeof(double));
-        s->tg = sc_malloc_array(p, sizeof(double));
-        s->th = sc_malloc_array(p * p, sizeof(double));
-        s->na = gsl_matrix_alloc(p, p);
-        s->nstep = gsl_vector_alloc(p);
-        s->nrhs = gsl_vector_alloc(p);
-        if (s->mm == NULL || s->nz == NULL || s->ng == NULL || s->nh == NULL || s->tz == NULL ||
-            s->tg == NULL || s->th == NULL || s->na == NULL || s->nstep == NULL ||
-            s->nrhs == NULL)
-            goto oom;
+        if (s->mm == NULL) goto oom;
     } else if (lm_size(s, n) != SC_OK) {
         goto oom;
     }
@@ -492,6 +493,9 @@ static sc_status run_bfgs(sc_solver *s, const sc_problem *pb, const double *thet
 #define SC_CRAWL_REL 1e-6    /* relative loss decrease per accepted step */
 #define SC_CRAWL_WINDOWS 5  /* windows of SC_WORSE_EVERY accepted steps */
 
+static sc_status run_lm(sc_solver *s, const sc_problem *pb, const double *theta0, size_t max_iter,
+                        double tol, double *theta, sc_start_out *out);
+
 static int newton_eval(sc_solver *s, const sc_problem *pb, const double *z, double *f, double *g,
                        double *H)
 {
@@ -535,7 +539,9 @@ static sc_status run_newton(sc_solver *s, const sc_problem *pb, const double *th
     out->iterations = 0;
     /* Outside the range where the law's Hessian is exact (or at a NaN start): BFGS, which falls
      * back on the Jacobian. */
-    if (!newton_eval(s, pb, z, &f, g, H)) return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
+    if (!newton_eval(s, pb, z, &f, g, H))
+        return pb->loss == SC_LOSS_HUBER ? run_bfgs(s, pb, theta0, max_iter, tol, theta, out)
+                                         : run_lm(s, pb, theta0, max_iter, tol, theta, out);
     double scale = 0.0, gn = 0.0;
     for (size_t j = 0; j < p; j++) {
         scale = fmax(scale, fabs(H[j * p + j]));
@@ -792,5 +798,7 @@ sc_status sc_solver_run(sc_solver *s, const sc_problem *pb, const double *theta0
         if (sc_problem_has_hessian(pb)) return run_newton(s, pb, theta0, max_iter, tol, theta, out);
         return run_bfgs(s, pb, theta0, max_iter, tol, theta, out);
     }
+    if (pb->newton && sc_problem_has_hessian(pb))
+        return run_newton(s, pb, theta0, max_iter, tol, theta, out);
     return run_lm(s, pb, theta0, max_iter, tol, theta, out);
 }

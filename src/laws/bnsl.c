@@ -105,6 +105,7 @@ sc_status sc_bnsl_fit(const double *C, const double *y, size_t n, size_t k, uint
      * Huber optima on the DCLM benchmarks are the same with 30, 100 or 1000; bench/RESULTS.md),
      * and starts drifting towards the degenerate limit (a -> inf, b -> -inf) stop there. */
     o.max_iter = 100;
+    o.ls_newton = 1;
     sc_fit *ls = NULL;
     if (sc_fit_run(&sc_law_bnsl, C, y, n, &o, &ls, NULL) == SC_OK) {
         for (int q = 0; q < 6; q++) st[ns * 6 + q] = ls->theta[q];

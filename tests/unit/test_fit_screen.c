@@ -4,7 +4,7 @@
  * many points), the statistics of the fully converged starts, the progress callback, and the
  * damped Newton path of a law without a fast path (its public hess only), the end of a
  * least-squares start that crawls towards a minimum at infinity, and starts whose screened end
- * points coincide, polished once. */
+ * points coincide, polished once, and least squares by damped Newton. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,6 +238,46 @@ static void test_shared_ends(void **state)
     sc_fit_free(fit[1]);
 }
 
+/* Least squares with the damped Newton solver (opts.ls_newton) ends at the optimum that
+ * Levenberg-Marquardt finds, from the same starts (BNSL, 40 points with noise). */
+static void test_ls_newton(void **state)
+{
+    (void)state;
+    enum { N = 40, NS = 3 };
+    const double t[6] = {0.1, 2.0, 0.05, 0.6, 0.8, 20.5};
+    double C[N], q[N];
+    for (size_t i = 0; i < N; i++) C[i] = 1e18 * pow(10.0, 5.0 * (double)i / (N - 1));
+    sc_law_predict(&sc_law_bnsl, t, C, N, q);
+    for (size_t i = 0; i < N; i++) q[i] += 2e-3 * noise(i);
+    double st[NS * 6];
+    for (size_t k = 0; k < NS; k++)
+        for (size_t j = 0; j < 6; j++)
+            st[k * 6 + j] = t[j] * (1.0 + 0.05 * (double)(k + 1) * noise(j + 7 * k));
+    sc_fit *fit[2] = {NULL, NULL};
+    for (int s = 0; s < 2; s++) {
+        sc_fit_opts o;
+        sc_fit_opts_init(&o);
+        o.loss = SC_LOSS_LS;
+        o.starts = st;
+        o.nstarts = NS;
+        o.threads = 1;
+        o.ls_newton = s;
+        assert_int_equal(sc_fit_run(&sc_law_bnsl, C, q, N, &o, &fit[s], NULL), SC_OK);
+        assert_true(fit[s]->converged);
+    }
+    if (!(fabs(fit[1]->loss - fit[0]->loss) <= 1e-8 * fit[0]->loss))
+        fail_msg("Newton sum of squares %.17g, Levenberg-Marquardt %.17g", fit[1]->loss,
+                 fit[0]->loss);
+    for (size_t k = 0; k < 6; k++)
+        if (!(fabs(fit[1]->theta[k] - fit[0]->theta[k]) <=
+              1e-4 * fmax(1.0, fabs(fit[0]->theta[k]))))
+            fail_msg("theta[%zu]: Newton %.10g, Levenberg-Marquardt %.10g", k, fit[1]->theta[k],
+                     fit[0]->theta[k]);
+    assert_int_equal(fit[1]->nbest, fit[0]->nbest);
+    sc_fit_free(fit[0]);
+    sc_fit_free(fit[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_public_hess_newton),
         cmocka_unit_test(test_lm_crawl),
         cmocka_unit_test(test_shared_ends),
+        cmocka_unit_test(test_ls_newton),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
