@@ -493,7 +493,8 @@ SC_NODISCARD sc_status sc_report_forecasts(sc_report *r, const char *caption,
  * value, lo, hi, level, trust, reasons}]}) or backtest results ({"benchmarks": [...]}: per
  * benchmark the law with the smallest held-out error, at the largest held-out run). */
 SC_NODISCARD sc_status sc_report_forecast_file(sc_report *r, const char *path, sc_error *err);
-/* Provenance: a command that produced the report's content, and an input file (hashed). */
+/* Provenance: a command that produced the report's content, and an input file (hashed; a
+ * folder by the digest of its sorted files' names and digests, as sc_sha256_file). */
 SC_NODISCARD sc_status sc_report_command(sc_report *r, const char *command_line);
 SC_NODISCARD sc_status sc_report_input(sc_report *r, const char *path, sc_error *err);
 SC_NODISCARD sc_status sc_report_save(const sc_report *r, const char *path, sc_error *err);
@@ -863,6 +864,8 @@ typedef struct sc_forecast_opts {
     int skip_missing;              /* a benchmark missing from some runs: skipped, counted */
     uint64_t seed;
     int threads;                   /* 0: OpenMP default; results never depend on it */
+    size_t curve_points;           /* > 0: each benchmark's curves and band at this many
+                                      compute values (sc_fc_bench.curve_*), for figures */
 } sc_forecast_opts;
 void sc_forecast_opts_init(sc_forecast_opts *o);
 
@@ -929,6 +932,17 @@ typedef struct sc_fc_bench {
     double tpr_median;             /* median D / N of the runs (for curves) */
     sc_rfit fit[2];                /* final fits: chosen law, runner-up */
     int has_fit[2];
+    /* With opts.curve_points: ncurve compute values from below the smallest run fitted to
+     * beyond the largest target, the chosen law's forecast there with its interval (as a
+     * target's: bootstrap, noise and the extrapolation term at that distance) and the
+     * runner-up's curve; N and D from C at tpr_median; NaN where the law gives no value in
+     * [0, 1]. NULL without. */
+    size_t ncurve;
+    double *curve_C, *curve_value, *curve_lo, *curve_hi, *curve_runner;
+    /* With opts.curve_points: the npts points of the final fits (C, accuracy, run name). */
+    size_t npts;
+    double *pts_C, *pts_y;
+    char **pts_run;
 } sc_fc_bench;
 
 typedef struct sc_fc_skip {

@@ -51,6 +51,7 @@ report+=(--heading "Pretraining loss: the Chinchilla law (Hoffmann et al. 2022, 
 step "forecast: the OLMo 1B runs from 190M-760M"
 fc_rc=0
 run "$sc" forecast data/olmo-ladder --targets bench/forecast/olmo_1b_targets.csv \
+      --figures "$out/forecast-olmo" --report "$out/forecast-olmo.html" \
       --json -o "$out/forecast-olmo.json" || fc_rc=$?
 [ "$fc_rc" -le 1 ] || exit "$fc_rc"
 fc_rc=0
@@ -60,7 +61,11 @@ run "$sc" forecast data/olmo-ladder --targets bench/forecast/olmo_1b_targets.csv
 report+=(--forecast "$out/forecast-olmo.json"
          --heading "Forecast: the OLMo 1B runs from the 190M-760M ladder"
          --text "scalecast forecast: per benchmark, the law with the lowest backtest error on the ladder's own larger rungs, refitted on every run, with a 90% interval from a bootstrap over runs, the benchmark's noise and the extrapolation error seen in the backtests; the trust verdict says why a forecast should not be relied on. The 1B runs exist, so each row is graded against its observed score (MMLU subsets fail: every ladder run is at chance)."
-         --pre "$out/forecast-olmo.txt")
+         --pre "$out/forecast-olmo.txt"
+         --figure "$out/forecast-olmo/forecast-hellaswag_val_acc_norm.png"
+         --caption "HellaSwag: the 190M-760M runs, the chosen law's curve and 90% band out to the 1B targets (at the runs' median token/parameter ratio), the runner-up dashed, each 1B forecast with its interval and the observed score (crosses). Every benchmark's figure is in forecast-olmo/ and on the forecast's own page, forecast-olmo.html."
+         --figure "$out/forecast-olmo/forecast-arc_easy_val_acc_norm.png"
+         --caption "ARC-Easy, as above.")
 
 # ---------------------------------------------------------------------------------------------
 # 2. Direct downstream laws (Krajewski et al. 2025): fit on runs up to 6e21 FLOPs, predict the

@@ -126,6 +126,10 @@ void cli_out_abort(cli_out *o);
  * "PATH: is a folder, expected a file" and returns SC_EXIT_IO. */
 int cli_not_folder(const char *path);
 
+/* The command line as a shell would take it back ("scalecast ARGV...", words quoted where
+ * needed; malloc'ed, NULL when out of memory). */
+char *cli_command_line(int argc, char **argv);
+
 /* strdup for the tool (NULL on failure or NULL input). */
 char *cli_strdup(const char *s);
 

@@ -474,3 +474,32 @@ void cli_written_report(int rc)
     cmd_argv = NULL; /* the next command (in-process: tests) records its own command line */
     cmd_argc = 0;
 }
+
+char *cli_command_line(int argc, char **argv)
+{
+    size_t n = 16;
+    for (int i = 0; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(n), *o = s;
+    if (!s) return NULL;
+    o += sprintf(o, "scalecast");
+    for (int i = 0; i < argc; i++) {
+        const char *p = argv[i];
+        int plain = *p != '\0';
+        for (const char *q = p; *q; q++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
+                plain = 0;
+        *o++ = ' ';
+        if (plain) {
+            o += sprintf(o, "%s", p);
+            continue;
+        }
+        *o++ = '\'';
+        for (; *p; p++) {
+            if (*p == '\'') o += sprintf(o, "'\\''");
+            else *o++ = *p;
+        }
+        *o++ = '\'';
+    }
+    *o = '\0';
+    return s;
+}

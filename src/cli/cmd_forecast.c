@@ -6,10 +6,12 @@
 #include "cli.h"
 #include "commands.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: scalecast forecast RUNS... (--target NAME=C | --target NAME=N:D | --targets FILE)\n"
@@ -65,6 +67,13 @@ static const char help[] =
     "  --threads T         threads (default: OpenMP's); results do not depend on it\n"
     "  --json              machine-readable output (format scalecast.forecast, version 1)\n"
     "  -o, --output FILE   write the result to FILE instead of standard output\n"
+    "  --figures DIR       one figure per benchmark (forecast-BENCHMARK.png, interactive in a\n"
+    "                      report): the runs, the chosen law's curve and interval band out\n"
+    "                      to the targets, the runner-up dashed (curves at the runs' median\n"
+    "                      D/N), each target's forecast with its interval and its observed\n"
+    "                      value when graded\n"
+    "  --report FILE       one HTML page: the forecast table first, the calibration, the\n"
+    "                      backtest scores and the figures, with provenance\n"
     "\n"
     "exit codes: 0 every forecast is a finite number (untrusted ones included), 1 a forecast\n"
     "failed, 2 bad option or target, 3 bad data (unknown or missing benchmark, model absent\n"
@@ -164,6 +173,294 @@ static void print_table(FILE *f, const sc_forecast *fc, const sc_runs_meta *meta
         fprintf(f, "skipped %s: %s\n", fc->skipped[k].benchmark, fc->skipped[k].reason);
 }
 
+/* ---- figures and report ---- */
+
+#define FC_CURVE 80 /* compute values per curve */
+
+/* The figure file of benchmark b in dir ("forecast-NAME.png", NAME with ':', '/', ' ' as '_'). */
+static void figure_path(char *path, size_t size, const char *dir, const char *bench)
+{
+    char safe[256];
+    snprintf(safe, sizeof safe, "%s", bench);
+    for (char *p = safe; *p; p++)
+        if (*p == ':' || *p == '/' || *p == ' ' || *p == '\\') *p = '_';
+    snprintf(path, size, "%s/forecast-%s.png", dir, safe);
+}
+
+/* One benchmark's figure: runs, the chosen law's curve and band, the runner-up dashed, the
+ * targets' forecasts with their intervals and observed values, the largest C fitted. */
+static sc_status forecast_figure(const sc_forecast *fc, size_t b, const char *path, sc_error *err)
+{
+    const sc_fc_bench *B = &fc->bench[b];
+    const size_t nt = fc->ntargets;
+    const sc_fc_row *rows = fc->rows + b * nt;
+    char title[320], ylabel[300], label[128];
+    const char *law = nt ? rows[0].law : "";
+    snprintf(title, sizeof title, "%s: forecast%s%s", B->name, law[0] ? " with " : "", law);
+    snprintf(ylabel, sizeof ylabel, "%s (accuracy)", B->name);
+    sc_plot *plot = NULL;
+    sc_status s = sc_plot_new(title, "training compute C (FLOPs)", ylabel, SC_AXIS_LOG,
+                              SC_AXIS_LINEAR, &plot);
+    if (s != SC_OK) return s;
+    if (B->ncurve > 0 && law[0]) {
+        /* The band belongs with its law's curve: shown and hidden together. */
+        s = sc_plot_group(plot, law);
+        snprintf(label, sizeof label, "%.0f%% interval", 100.0 * fc->opts.level);
+        if (s == SC_OK)
+            s = sc_plot_band(plot, label, B->curve_C, B->curve_lo, B->curve_hi, B->ncurve, 0);
+        if (s == SC_OK) s = sc_plot_series(plot, law, B->curve_C, B->curve_value, B->ncurve,
+                                           SC_MARK_LINE, 0);
+        if (s == SC_OK) s = sc_plot_group(plot, NULL);
+        const char *ru = nt ? rows[0].runner_up : "";
+        if (s == SC_OK && ru[0]) {
+            snprintf(label, sizeof label, "%s (2nd)", ru);
+            s = sc_plot_series(plot, label, B->curve_C, B->curve_runner, B->ncurve,
+                               SC_MARK_DASHED, 1);
+        }
+    }
+    if (s == SC_OK && B->npts > 0) {
+        s = sc_plot_series(plot, "runs fitted", B->pts_C, B->pts_y, B->npts, SC_MARK_OPEN, 6);
+        if (s == SC_OK) s = sc_plot_point_labels(plot, (const char *const *)B->pts_run, B->npts);
+    }
+    /* Targets: the forecast (points, named with value and interval), each interval a short
+     * vertical line in the same group, and the observed value of graded targets. */
+    double *x = calloc(nt + 1, sizeof *x), *y = calloc(nt + 1, sizeof *y);
+    double *xo = calloc(nt + 1, sizeof *xo), *yo = calloc(nt + 1, sizeof *yo);
+    char *names = calloc(nt + 1, 200), *onames = calloc(nt + 1, 200);
+    const char **np = calloc(nt + 1, sizeof *np), **onp = calloc(nt + 1, sizeof *onp);
+    if (s == SC_OK && (!x || !y || !xo || !yo || !names || !onames || !np || !onp)) s = SC_ENOMEM;
+    size_t k = 0, ko = 0;
+    for (size_t t = 0; s == SC_OK && t < nt; t++) {
+        const sc_fc_row *r = &rows[t];
+        if (strcmp(r->status, "ok") == 0 && isfinite(r->C)) {
+            char *nm = names + 200 * k;
+            snprintf(nm, 200, "target %.80s: %.3f [%.3f, %.3f], %s", r->target_name, r->value,
+                     r->lo, r->hi, sc_trust_name(r->trust));
+            np[k] = nm;
+            x[k] = r->C;
+            y[k++] = r->value;
+        }
+        if (isfinite(r->observed) && isfinite(r->C)) {
+            char *nm = onames + 200 * ko;
+            snprintf(nm, 200, "target %.80s: observed %.3f", r->target_name, r->observed);
+            onp[ko] = nm;
+            xo[ko] = r->C;
+            yo[ko++] = r->observed;
+        }
+    }
+    if (s == SC_OK && k > 0) {
+        snprintf(label, sizeof label, "targets (forecast)");
+        s = sc_plot_group(plot, label);
+        if (s == SC_OK) s = sc_plot_series(plot, label, x, y, k, SC_MARK_POINTS, 3);
+        if (s == SC_OK) s = sc_plot_point_labels(plot, np, k);
+        for (size_t t = 0; s == SC_OK && t < nt; t++) {
+            const sc_fc_row *r = &rows[t];
+            if (strcmp(r->status, "ok") != 0 || !isfinite(r->C)) continue;
+            const double cx[2] = {r->C, r->C}, cy[2] = {r->lo, r->hi};
+            s = sc_plot_series(plot, NULL, cx, cy, 2, SC_MARK_LINE, 3);
+        }
+        if (s == SC_OK) s = sc_plot_group(plot, NULL);
+    }
+    if (s == SC_OK && ko > 0) {
+        s = sc_plot_series(plot, "targets (observed)", xo, yo, ko, SC_MARK_CROSSES, 5);
+        if (s == SC_OK) s = sc_plot_point_labels(plot, onp, ko);
+    }
+    free(x);
+    free(y);
+    free(xo);
+    free(yo);
+    free(names);
+    free(onames);
+    free(np);
+    free(onp);
+    if (s == SC_OK && B->cmax > 0) s = sc_plot_vline(plot, B->cmax, "largest C fitted");
+    if (s == SC_OK) s = sc_plot_save(plot, path, err);
+    sc_plot_free(plot);
+    return s;
+}
+
+/* Every benchmark's figure into dir (created when missing). */
+static int write_figures(const char *dir, const sc_forecast *fc)
+{
+    int rc = cli_mkdirs(dir);
+    for (size_t b = 0; rc == 0 && b < fc->nbench; b++) {
+        char path[4096];
+        figure_path(path, sizeof path, dir, fc->bench[b].name);
+        sc_error err;
+        sc_error_clear(&err);
+        sc_status s = forecast_figure(fc, b, path, &err);
+        if (s == SC_OK) cli_note_written(path);
+        else if (err.code != SC_OK) rc = cli_report(&err);
+        else rc = cli_fail(cli_exit_code(s), "%s: %s", path, sc_strerror(s));
+    }
+    return rc;
+}
+
+/* Removes the figures of a temporary folder and the folder. */
+static void remove_figures(const char *dir, const sc_forecast *fc)
+{
+    for (size_t b = 0; b < fc->nbench; b++) {
+        char path[4096], side[4110];
+        figure_path(path, sizeof path, dir, fc->bench[b].name);
+        snprintf(side, sizeof side, "%s.json", path);
+        remove(path);
+        remove(side);
+    }
+    rmdir(dir);
+}
+
+/* The forecast as one HTML page: the forecast table, calibration, backtest scores, figures
+ * (from figdir, or drawn into a temporary folder beside the page and removed), provenance. */
+static int write_report(const char *path, const sc_forecast *fc, const char *figdir,
+                        const sc_runs_meta *meta, int argc, char **argv, const char *const *inputs,
+                        size_t ninputs)
+{
+    sc_report *r = NULL;
+    if (sc_report_new("scalecast forecast", &r) != SC_OK)
+        return cli_fail(SC_EXIT_INTERNAL, "out of memory");
+    sc_error err;
+    sc_error_clear(&err);
+    int rc = 0;
+    sc_status s = SC_OK;
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        long long t = strtoll(epoch, &end, 10);
+        if (*end || t < 0)
+            rc = cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
+        else sc_report_set_date(r, t);
+    }
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%zu target(s) on %zu benchmark(s) from %zu runs (%zu rows, %s; %s; %s). Per "
+             "benchmark, the law with the lowest error in an extrapolation backtest inside the "
+             "ladder, refitted on every run; %.0f%% intervals from a bootstrap over runs, the "
+             "benchmark's noise and the extrapolation error seen in the backtests, which grows "
+             "with distance. The trust verdict says why a forecast should not be relied on.",
+             fc->ntargets, fc->nbench, meta->nruns, meta->nrows, meta->layout, meta->c_rule,
+             meta->n_rule, 100.0 * fc->opts.level);
+    if (!rc) s = sc_report_summary(r, text);
+    /* The headline table. */
+    sc_report_forecast *hr = calloc(fc->nrows + 1, sizeof *hr);
+    char *reasons = calloc(fc->nrows + 1, 240);
+    if (!hr || !reasons) s = SC_ENOMEM;
+    for (size_t k = 0; !rc && s == SC_OK && k < fc->nrows; k++) {
+        const sc_fc_row *row = &fc->rows[k];
+        char *rs = reasons + 240 * k;
+        for (size_t q = 0; q < row->nreasons; q++) {
+            strncat(rs, q ? ", " : "", 239 - strlen(rs));
+            strncat(rs, row->reasons[q].code, 239 - strlen(rs));
+        }
+        if (strcmp(row->status, "ok") != 0) snprintf(rs, 240, "%.230s", row->why);
+        hr[k] = (sc_report_forecast){fc->bench[row->bench].name, row->target_name, row->N, row->D,
+                                     row->C, row->law[0] ? row->law : NULL, row->value, row->lo,
+                                     row->hi, fc->opts.level, row->observed,
+                                     sc_trust_name(row->trust), rs, row->status};
+    }
+    if (!rc && s == SC_OK) s = sc_report_forecasts(r, "Forecasts", hr, fc->nrows);
+    free(hr);
+    free(reasons);
+    /* Calibration and grading. */
+    if (!rc && s == SC_OK) s = sc_report_heading(r, 2, "Calibration");
+    if (!rc && s == SC_OK) {
+        snprintf(text, sizeof text,
+                 "Over the backtests (the chosen law's prediction for each held-out run, its "
+                 "extrapolation term estimated without that fold): %zu of %zu true values inside "
+                 "the %.0f%% interval, mean width %.4f.",
+                 fc->calibration.covered, fc->calibration.total, 100.0 * fc->calibration.level,
+                 fc->calibration.mean_width);
+        s = sc_report_paragraph(r, text);
+    }
+    double sum = 0;
+    size_t n = 0, cov = 0;
+    for (size_t k = 0; k < fc->nrows; k++) {
+        const sc_fc_row *row = &fc->rows[k];
+        if (strcmp(row->status, "ok") != 0 || !isfinite(row->error)) continue;
+        sum += fabs(row->error);
+        n++;
+        cov += row->observed >= row->lo && row->observed <= row->hi;
+    }
+    if (!rc && s == SC_OK && n) {
+        snprintf(text, sizeof text,
+                 "Graded targets (runs of the input, left out of every fit): %zu finite forecasts, "
+                 "mean absolute error %.4f, %zu of %zu inside their interval.",
+                 n, sum / (double)n, cov, n);
+        s = sc_report_paragraph(r, text);
+    }
+    /* Backtest scores. */
+    if (!rc && s == SC_OK) s = sc_report_heading(r, 2, "Backtest scores");
+    {
+        static const char *const hdr[] = {"benchmark", "law", "folds", "predictions", "MAE",
+                                          "status"};
+        char **cells = calloc(6 * (fc->nscores + 1), sizeof *cells);
+        char *buf = calloc(fc->nscores + 1, 4 * 32);
+        if (!cells || !buf) s = SC_ENOMEM;
+        for (size_t k = 0; !rc && s == SC_OK && k < fc->nscores; k++) {
+            const sc_fc_score *sc = &fc->scores[k];
+            char *b = buf + 4 * 32 * k;
+            snprintf(b, 32, "%zu", sc->nfolds);
+            snprintf(b + 32, 32, "%zu", sc->npred);
+            fmt_num(b + 64, 32, sc->mae, 4, 0, 0);
+            cells[6 * k] = fc->bench[sc->bench].name;
+            cells[6 * k + 1] = (char *)sc->law;
+            cells[6 * k + 2] = b;
+            cells[6 * k + 3] = b + 32;
+            cells[6 * k + 4] = b + 64;
+            cells[6 * k + 5] = strcmp(sc->status, "ok") == 0 ? (char *)"ok" : (char *)sc->why;
+        }
+        if (!rc && s == SC_OK)
+            s = sc_report_table(r, "Mean absolute error (accuracy) of each candidate law over the backtest folds",
+                                hdr, 6, (const char *const *)cells, fc->nscores);
+        free(cells);
+        free(buf);
+    }
+    /* Figures. */
+    char tmpl[4096] = "";
+    const char *dir = figdir;
+    if (!rc && s == SC_OK && !dir) {
+        /* A temporary folder beside the page (same file system; removed below). */
+        const char *slash = strrchr(path, '/');
+        snprintf(tmpl, sizeof tmpl, "%.*s.scalecast-figures-XXXXXX",
+                 slash ? (int)(slash - path + 1) : 0, path);
+        if (!mkdtemp(tmpl)) rc = cli_fail(SC_EXIT_IO, "%s: cannot create a temporary folder: %s", tmpl, strerror(errno));
+        else dir = tmpl;
+        for (size_t b = 0; !rc && b < fc->nbench; b++) {
+            char fp[4096];
+            figure_path(fp, sizeof fp, dir, fc->bench[b].name);
+            sc_status fs = forecast_figure(fc, b, fp, &err);
+            if (fs != SC_OK) rc = err.code != SC_OK ? cli_report(&err) : cli_fail(cli_exit_code(fs), "%s: %s", fp, sc_strerror(fs));
+        }
+    }
+    if (!rc && s == SC_OK && fc->nbench) s = sc_report_heading(r, 2, "Figures");
+    for (size_t b = 0; !rc && s == SC_OK && b < fc->nbench; b++) {
+        char fp[4096], cap[600];
+        figure_path(fp, sizeof fp, dir, fc->bench[b].name);
+        const sc_fc_row *row0 = fc->ntargets ? &fc->rows[b * fc->ntargets] : NULL;
+        snprintf(cap, sizeof cap, "%s: the runs fitted, %s with its %.0f%% interval band out to the targets%s%s%s (curves at the runs' median token/parameter ratio), each target's forecast and interval at its own N and D, and the observed value of graded targets.",
+                 fc->bench[b].name, row0 && row0->law[0] ? row0->law : "the chosen law",
+                 100.0 * fc->opts.level, row0 && row0->runner_up[0] ? ", the runner-up " : "",
+                 row0 && row0->runner_up[0] ? row0->runner_up : "",
+                 row0 && row0->runner_up[0] ? " dashed" : "");
+        if (sc_report_figure(r, fp, cap, &err) != SC_OK) rc = cli_report(&err);
+    }
+    if (tmpl[0] && dir == tmpl) remove_figures(tmpl, fc);
+    for (size_t k = 0; !rc && s == SC_OK && k < fc->nskipped; k++) {
+        if (k == 0) s = sc_report_heading(r, 2, "Benchmarks left out");
+        snprintf(text, sizeof text, "%.300s: %.600s", fc->skipped[k].benchmark, fc->skipped[k].reason);
+        if (s == SC_OK) s = sc_report_paragraph(r, text);
+    }
+    /* Provenance. */
+    char *self = cli_command_line(argc, argv);
+    if (!rc && s == SC_OK) s = self ? sc_report_command(r, self) : SC_ENOMEM;
+    free(self);
+    for (size_t k = 0; !rc && s == SC_OK && k < ninputs; k++)
+        if (sc_report_input(r, inputs[k], &err) != SC_OK) rc = cli_report(&err);
+    if (!rc && s != SC_OK) rc = cli_fail(SC_EXIT_INTERNAL, "report: %s", sc_strerror(s));
+    if (!rc && sc_report_save(r, path, &err) != SC_OK) rc = cli_report(&err);
+    sc_report_free(r);
+    return rc;
+}
+
 static const cli_option cli_forecast_options_opts[] = {
     {"--help", "-h", 0},
     {"--json", NULL, 0},
@@ -191,6 +488,8 @@ static const cli_option cli_forecast_options_opts[] = {
     {"--seed", NULL, CLI_VALUE},
     {"--threads", NULL, CLI_VALUE},
     {"--output", "-o", CLI_VALUE},
+    {"--figures", NULL, CLI_VALUE},
+    {"--report", NULL, CLI_VALUE},
     {NULL, NULL, 0}};
 const cli_option_set cli_forecast_options = {"forecast", cli_forecast_options_opts};
 
@@ -209,7 +508,7 @@ int cmd_forecast(int argc, char **argv)
     char *targets_specs[MAX_ITEMS];
     size_t nspecs = 0;
     const char *targets_file = NULL, *out_path = "-", *laws_arg = NULL, *chance_arg = NULL,
-               *ckpt = NULL, *chance_file = NULL;
+               *ckpt = NULL, *chance_file = NULL, *fig_dir = NULL, *report_path = NULL;
     int json = 0, rc = 0;
     const char *v;
     while (rc == 0 && cli_args_next(&a)) {
@@ -253,6 +552,8 @@ int cmd_forecast(int argc, char **argv)
             rc = a.error ? a.error : cli_parse_count("--threads", v, 1, 1024, &t);
             o.threads = (int)t;
         } else if (cli_opt(&a, "--output", &v) || cli_opt(&a, "-o", &v)) out_path = v;
+        else if (cli_opt(&a, "--figures", &v)) fig_dir = v;
+        else if (cli_opt(&a, "--report", &v)) report_path = v;
         else if (a.positional) {
             if (npaths >= MAX_ITEMS) rc = cli_fail(SC_EXIT_USAGE, "too many inputs");
             else paths[npaths++] = a.positional;
@@ -271,6 +572,9 @@ int cmd_forecast(int argc, char **argv)
     if (rc == 0 && !(ro.scale >= 0.0)) rc = cli_fail(SC_EXIT_USAGE, "--scale must be > 0 (got %g)", ro.scale);
     if (rc == 0 && !isnan(o.items) && !(o.items >= 1.0))
         rc = cli_fail(SC_EXIT_USAGE, "--items must be >= 1 (got %g)", o.items);
+    /* Outputs written by the library: never over an input, checked before any work. */
+    if (rc == 0 && report_path) rc = cli_check_output(report_path);
+    if (rc == 0 && (fig_dir || report_path)) o.curve_points = FC_CURVE;
     if (rc == 0 && ckpt && sc_ckpt_parse(ckpt, &ro.ckpt, &ro.late) != SC_OK)
         rc = cli_fail(SC_EXIT_USAGE, "--checkpoints: expected last, all or late:F with 0 < F <= 1, got \"%s\"", ckpt);
     /* Targets. */
@@ -423,6 +727,11 @@ int cmd_forecast(int argc, char **argv)
             }
             if (rc == 0) rc = cli_out_commit(&out);
         }
+        if (rc == 0 && fig_dir) rc = write_figures(fig_dir, fc);
+        if (rc == 0 && report_path)
+            rc = write_report(report_path, fc, fig_dir, &meta, argc, argv, paths, npaths);
+        /* Every output is complete: a failed forecast (exit 1) is not a failed write. */
+        if (rc == 0) cli_written_report(0);
         if (rc == 0 && !sc_forecast_all_ok(fc)) rc = SC_EXIT_NUMERIC;
     }
     sc_forecast_free(fc);

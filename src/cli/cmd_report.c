@@ -79,34 +79,6 @@ static const cli_option cli_report_options_opts[] = {
     {NULL, NULL, 0}};
 
 /* The report's own command line, shell-quoted, for the provenance. */
-static char *command_line(int argc, char **argv)
-{
-    size_t n = 16;
-    for (int i = 0; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
-    char *s = malloc(n), *o = s;
-    if (!s) return NULL;
-    o += sprintf(o, "scalecast");
-    for (int i = 0; i < argc; i++) {
-        const char *p = argv[i];
-        int plain = *p != '\0';
-        for (const char *q = p; *q; q++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
-                plain = 0;
-        *o++ = ' ';
-        if (plain) {
-            o += sprintf(o, "%s", p);
-            continue;
-        }
-        *o++ = '\'';
-        for (; *p; p++) {
-            if (*p == '\'') o += sprintf(o, "'\\''");
-            else *o++ = *p;
-        }
-        *o++ = '\'';
-    }
-    *o = '\0';
-    return s;
-}
 const cli_option_set cli_report_options = {"report", cli_report_options_opts};
 
 /* Adds the figure waiting for a possible --caption. */
@@ -157,7 +129,7 @@ int cmd_report(int argc, char **argv)
         if (*end || t < 0) rc = cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
         else sc_report_set_date(r, t);
     }
-    char *self = command_line(argc, argv);
+    char *self = cli_command_line(argc, argv);
     if (!rc && (!self || sc_report_command(r, self) != SC_OK)) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     free(self);
     cli_args_init(&a, argc, argv, &cli_report_options);

@@ -284,6 +284,13 @@ typedef struct bwork {
     double resid_sd;
     /* per target */
     double *val, *run_val, *loss, *var_param, *var_noise, *obs;
+    /* curves (opts.curve_points): compute values, N, D, chosen and runner-up values, the
+     * bootstrap variance of the chosen law */
+    size_t ng;
+    double *gC, *gN, *gD, *gy, *gru, *gvp;
+    size_t npt; /* the final fits' points (with curves) */
+    double *ptC, *pty;
+    char **ptname;
     char fit_why[256];
     int fit_failed;
     int bt_failed;
@@ -312,6 +319,16 @@ static void bwork_free(bwork *w)
     free(w->var_param);
     free(w->var_noise);
     free(w->obs);
+    free(w->gC);
+    free(w->gN);
+    free(w->gD);
+    free(w->gy);
+    free(w->gru);
+    free(w->gvp);
+    free(w->ptC);
+    free(w->pty);
+    for (size_t i = 0; w->ptname && i < w->npt; i++) free(w->ptname[i]);
+    free(w->ptname);
 }
 
 static sc_status add_pred(bwork *w, const sc_fc_pred *p)
@@ -393,10 +410,13 @@ static long pred_row(const ctx *c, const bwork *w, size_t r)
 }
 
 /* Bootstrap over whole runs: variance of the prediction at m points (C, N, D). Replicate q
- * draws from an RNG seeded by (seed, q) only. */
+ * draws from an RNG seeded by (seed, q) only. A replicate counts when its predictions at the
+ * first m_core points are all finite; the points after them (a figure's curve) take the
+ * variance over the counted replicates where they are finite, so that they never change the
+ * first m_core. */
 static sc_status boot_var(const ctx *c, const sc_recipe *r, const pts *p, const sc_rfit *best,
                           double margin, const double *C, const double *N, const double *D,
-                          size_t m, uint64_t seed, double *var)
+                          size_t m, size_t m_core, uint64_t seed, double *var)
 {
     size_t B = c->o->boot;
     for (size_t j = 0; j < m; j++) var[j] = 0.0;
@@ -461,14 +481,21 @@ static sc_status boot_var(const ctx *c, const sc_recipe *r, const pts *p, const 
         int good = 1;
         for (size_t j = 0; j < m; j++) {
             double yj = sc_rfit_predict(&f, C[j], N ? N[j] : NAN, D ? D[j] : NAN);
-            if (!isfinite(yj)) good = 0;
+            if (j < m_core && !isfinite(yj)) good = 0;
             pr[ok * m + j] = yj;
         }
         if (good) ok++;
     }
     gsl_rng_free(rng);
     if (s == SC_OK && ok >= 2)
-        for (size_t j = 0; j < m; j++) var[j] = gsl_stats_variance(pr + j, m, ok);
+        for (size_t j = 0; j < m_core; j++) var[j] = gsl_stats_variance(pr + j, m, ok);
+    if (s == SC_OK)
+        for (size_t j = m_core; j < m; j++) {
+            size_t k = 0;
+            for (size_t b = 0; b < ok; b++)
+                if (isfinite(pr[b * m + j])) pr[k++ * m + j] = pr[b * m + j];
+            var[j] = ok < 2 ? 0.0 : k >= 2 ? gsl_stats_variance(pr + j, m, k) : NAN;
+        }
 done:
     free(runs);
     free(first);
@@ -839,7 +866,7 @@ static sc_status bench_work(const ctx *c, bwork *w)
             hp[m] = q;
             m++;
         }
-        s = boot_var(c, cr, &fp, &fit, o->margin, hc, hn, hd, m,
+        s = boot_var(c, cr, &fp, &fit, o->margin, hc, hn, hd, m, m,
                      sc_seed_mix(w->seed, 1000 + f), vp);
         for (size_t j = 0; j < m && s == SC_OK; j++) {
             sc_fc_pred *pd = &w->pred[hp[j]];
@@ -904,8 +931,83 @@ static sc_status bench_work(const ctx *c, bwork *w)
     w->resid_sd = w->fit[0].resid_sd;
     for (size_t i = 0; i < w->nfp; i++)
         w->fp[i].v += noise_var(c, w->pred[w->fp[i].pred].predicted, w->resid_sd);
-    s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, sc_seed_mix(w->seed, 5000),
-                 w->var_param);
+    /* The curves of a figure: ng compute values (log-spaced) from below the smallest run fitted
+     * to beyond the largest target; their bootstrap variances come from the same replicates as
+     * the targets' (boot_var's m_core keeps the targets' as they are without curves). */
+    if (o->curve_points >= 2) {
+        const size_t ng = o->curve_points;
+        w->ptC = sc_malloc_array(p.n ? p.n : 1, sizeof(double));
+        w->pty = sc_malloc_array(p.n ? p.n : 1, sizeof(double));
+        w->ptname = sc_calloc(p.n ? p.n : 1, sizeof(char *));
+        if (!w->ptC || !w->pty || !w->ptname) {
+            s = SC_ENOMEM;
+            goto done;
+        }
+        for (size_t i = 0; i < p.n; i++) {
+            w->ptC[i] = p.C[i];
+            w->pty[i] = p.y[i];
+            w->ptname[i] = sc_strdup(v->name[p.run[i]]);
+            w->npt = i + 1;
+            if (!w->ptname[i]) {
+                s = SC_ENOMEM;
+                goto done;
+            }
+        }
+        double cmin = INFINITY, ctop = w->cmax;
+        for (size_t i = 0; i < p.n; i++) cmin = fmin(cmin, p.C[i]);
+        for (size_t t = 0; t < nt; t++)
+            if (isfinite(tC[t]) && tC[t] > ctop) ctop = tC[t];
+        w->gC = sc_malloc_array(ng, sizeof(double));
+        w->gN = sc_malloc_array(ng, sizeof(double));
+        w->gD = sc_malloc_array(ng, sizeof(double));
+        w->gy = sc_malloc_array(ng, sizeof(double));
+        w->gru = sc_malloc_array(ng, sizeof(double));
+        w->gvp = sc_malloc_array(nt + ng, sizeof(double));
+        double *aC = sc_malloc_array(nt + ng, sizeof(double));
+        double *aN = sc_malloc_array(nt + ng, sizeof(double));
+        double *aD = sc_malloc_array(nt + ng, sizeof(double));
+        if (!w->gC || !w->gN || !w->gD || !w->gy || !w->gru || !w->gvp || !aC || !aN || !aD ||
+            !(cmin > 0) || !(ctop > 0)) {
+            free(aC);
+            free(aN);
+            free(aD);
+            if (cmin > 0 && ctop > 0) {
+                s = SC_ENOMEM;
+                goto done;
+            }
+            s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, nt,
+                         sc_seed_mix(w->seed, 5000), w->var_param);
+        } else {
+            w->ng = ng;
+            const double l0 = log(cmin / 1.5), l1 = log(ctop * 1.5);
+            for (size_t g = 0; g < ng; g++) {
+                const double Cg = exp(l0 + (l1 - l0) * (double)g / (double)(ng - 1));
+                /* N and D at the runs' median token/parameter ratio (sc_forecast_curve) */
+                w->gC[g] = Cg;
+                w->gN[g] = sqrt(Cg / (6.0 * w->tpr_median));
+                w->gD[g] = w->tpr_median * w->gN[g];
+                w->gy[g] = sc_rfit_predict(&w->fit[0], Cg, w->gN[g], w->gD[g]);
+                w->gru[g] = w->has_fit[1] ? sc_rfit_predict(&w->fit[1], Cg, w->gN[g], w->gD[g])
+                                          : NAN;
+            }
+            memcpy(aC, tC, nt * sizeof(double));
+            memcpy(aN, tN, nt * sizeof(double));
+            memcpy(aD, tD, nt * sizeof(double));
+            memcpy(aC + nt, w->gC, ng * sizeof(double));
+            memcpy(aN + nt, w->gN, ng * sizeof(double));
+            memcpy(aD + nt, w->gD, ng * sizeof(double));
+            s = boot_var(c, cr, &p, &w->fit[0], o->margin, aC, aN, aD, nt + ng, nt,
+                         sc_seed_mix(w->seed, 5000), w->gvp);
+            memcpy(w->var_param, w->gvp, nt * sizeof(double));
+            memmove(w->gvp, w->gvp + nt, ng * sizeof(double));
+            free(aC);
+            free(aN);
+            free(aD);
+        }
+    } else {
+        s = boot_var(c, cr, &p, &w->fit[0], o->margin, tC, tN, tD, nt, nt,
+                     sc_seed_mix(w->seed, 5000), w->var_param);
+    }
     /* Non-monotone in scale: a run with at least 1.5x the parameters and 1.5x the compute of
      * another scores lower by more than the noise allows (2 residual sd, at least 0.01). */
     {
@@ -1108,6 +1210,38 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
         B->fit[1] = W->fit[1];
         B->has_fit[0] = W->has_fit[0];
         B->has_fit[1] = W->has_fit[1];
+        if (W->ng > 0 && W->has_fit[0] && !W->fit_failed) {
+            /* The band as a target's interval (below), at each compute value of the curve. */
+            B->curve_lo = sc_malloc_array(W->ng, sizeof(double));
+            B->curve_hi = sc_malloc_array(W->ng, sizeof(double));
+            if (!B->curve_lo || !B->curve_hi) return SC_ENOMEM;
+            for (size_t g = 0; g < W->ng; g++) {
+                const double y = W->gy[g];
+                B->curve_lo[g] = B->curve_hi[g] = NAN;
+                if (!isfinite(y) || y < 0.0 || y > 1.0 || !isfinite(W->gvp[g])) continue;
+                const double d = fmax(0.0, log(W->gC[g] / W->cmax));
+                const double v0 = W->gvp[g] + noise_var(c, y, W->resid_sd);
+                const double sd = sqrt(v0 * fmax(1.0, ia + ib * d * d));
+                B->curve_lo[g] = fmax(0.0, y - zq * sd);
+                B->curve_hi[g] = fmin(1.0, y + zq * sd);
+            }
+            for (size_t g = 0; g < W->ng; g++) {
+                if (!(W->gy[g] >= 0.0 && W->gy[g] <= 1.0)) W->gy[g] = NAN;
+                if (!(W->gru[g] >= 0.0 && W->gru[g] <= 1.0)) W->gru[g] = NAN;
+            }
+            B->ncurve = W->ng;
+            B->curve_C = W->gC;
+            B->curve_value = W->gy;
+            B->curve_runner = W->gru;
+            W->gC = W->gy = W->gru = NULL;
+            B->npts = W->npt;
+            B->pts_C = W->ptC;
+            B->pts_y = W->pty;
+            B->pts_run = W->ptname;
+            W->ptC = W->pty = NULL;
+            W->ptname = NULL;
+            W->npt = 0;
+        }
         for (size_t l = 0; l < W->ncand; l++) {
             fc->scores[fc->nscores] = W->score[l];
             fc->scores[fc->nscores].bench = kb;
@@ -1257,7 +1391,19 @@ static sc_status assemble(const ctx *c, bwork *w, size_t nb, sc_forecast *fc)
 void sc_forecast_free(sc_forecast *fc)
 {
     if (!fc) return;
-    for (size_t b = 0; b < fc->nbench; b++) free(fc->bench[b].name);
+    for (size_t b = 0; b < fc->nbench; b++) {
+        sc_fc_bench *B = &fc->bench[b];
+        free(B->name);
+        free(B->curve_C);
+        free(B->curve_value);
+        free(B->curve_lo);
+        free(B->curve_hi);
+        free(B->curve_runner);
+        free(B->pts_C);
+        free(B->pts_y);
+        for (size_t i = 0; B->pts_run && i < B->npts; i++) free(B->pts_run[i]);
+        free(B->pts_run);
+    }
     for (size_t k = 0; k < fc->nskipped; k++) free(fc->skipped[k].benchmark);
     free(fc->bench);
     free(fc->rows);

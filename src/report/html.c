@@ -347,6 +347,16 @@ static sc_status add_input(sc_report *r, const char *role, const char *path, con
 
 sc_status sc_report_input(sc_report *r, const char *path, sc_error *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* A folder (an OLMo ladder, an lm-eval results folder): the digest of its sorted files'
+         * names and digests (sc_sha256_file). */
+        char hex[65];
+        SC_TRY(sc_sha256_file(path, hex, err));
+        sc_status s = add_input(r, "input folder", path, "", 0);
+        if (s == SC_OK) memcpy(r->inputs[r->ninputs - 1].hex, hex, 65);
+        return s == SC_OK ? SC_OK : sc_fail(err, s, path, 0, 0, "out of memory");
+    }
     char *data;
     size_t n;
     SC_TRY(sc_read_file(path, &data, &n, err));

@@ -267,6 +267,75 @@ static void test_forecast_synthetic(void **state)
     sc_table_free(t);
 }
 
+/* Curves for figures (opts.curve_points): the forecast rows are those without curves, to the
+ * last bit; the curve is the chosen law's; and the band at a target's C is that target's
+ * interval (powerlaw depends on C alone; the band read off the log-spaced grid by linear
+ * interpolation in log C). */
+static void test_forecast_curves(void **state)
+{
+    (void)state;
+    sc_runs_opts ro;
+    sc_runs_opts_init(&ro);
+    sc_table *t = NULL;
+    sc_runs_meta m;
+    sc_error e;
+    const char *p[] = {SC_TEST_DATA_DIR "/forecast_runs.csv"};
+    assert_int_equal(sc_runs_read(p, 1, &ro, &t, &m, &e), SC_OK);
+    sc_fc_target tg[2];
+    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
+    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    const char *laws[] = {"powerlaw", "multitpr"};
+    sc_forecast_opts o;
+    sc_forecast_opts_init(&o);
+    o.targets = tg;
+    o.ntargets = 2;
+    o.laws = laws;
+    o.nlaws = 2;
+    o.boot = 20;
+    o.threads = 1;
+    sc_forecast *f0 = NULL, *f1 = NULL;
+    assert_int_equal(sc_forecast_run(t, &o, &f0, &e), SC_OK);
+    o.curve_points = 400;
+    assert_int_equal(sc_forecast_run(t, &o, &f1, &e), SC_OK);
+    assert_int_equal(f0->nrows, f1->nrows);
+    for (size_t k = 0; k < f0->nrows; k++) {
+        const sc_fc_row *a = &f0->rows[k], *b = &f1->rows[k];
+        assert_true(a->value == b->value && a->lo == b->lo && a->hi == b->hi);
+        assert_true(a->sd_param == b->sd_param);
+    }
+    assert_int_equal(f0->bench[0].ncurve, 0);
+    assert_null(f0->bench[0].curve_C);
+    int checked = 0;
+    for (size_t b = 0; b < f1->nbench; b++) {
+        const sc_fc_bench *B = &f1->bench[b];
+        assert_int_equal(B->ncurve, 400);
+        assert_int_equal(B->npts, B->npoints);
+        double y[1];
+        sc_forecast_curve(f1, b, 0, &B->curve_C[17], 1, y);
+        assert_true(y[0] == B->curve_value[17]);
+        for (size_t g = 0; g < B->ncurve; g++)
+            if (isfinite(B->curve_value[g]))
+                assert_true(B->curve_lo[g] <= B->curve_value[g] && B->curve_value[g] <= B->curve_hi[g]);
+        for (size_t q = 0; q < f1->ntargets; q++) {
+            const sc_fc_row *r = &f1->rows[b * f1->ntargets + q];
+            if (strcmp(r->law, "powerlaw") != 0 || strcmp(r->status, "ok") != 0) continue;
+            size_t g = 0;
+            while (g + 2 < B->ncurve && B->curve_C[g + 1] < r->C) g++;
+            const double u = log(r->C / B->curve_C[g]) / log(B->curve_C[g + 1] / B->curve_C[g]);
+            const double lo = B->curve_lo[g] + u * (B->curve_lo[g + 1] - B->curve_lo[g]);
+            const double hi = B->curve_hi[g] + u * (B->curve_hi[g + 1] - B->curve_hi[g]);
+            if (!(fabs(lo - r->lo) < 2e-4 && fabs(hi - r->hi) < 2e-4))
+                fail_msg("%s %s: band %.5f..%.5f, interval %.5f..%.5f", B->name, r->target_name,
+                         lo, hi, r->lo, r->hi);
+            checked++;
+        }
+    }
+    assert_true(checked >= 2);
+    sc_forecast_free(f0);
+    sc_forecast_free(f1);
+    sc_table_free(t);
+}
+
 /* FIPS 180-4 test vectors (one block, two blocks). */
 static void test_sha256(void **state)
 {
@@ -294,7 +363,8 @@ int main(void)
         cmocka_unit_test(test_target_parse),   cmocka_unit_test(test_checkpoints_parse),
         cmocka_unit_test(test_runs_wide_long), cmocka_unit_test(test_runs_sizes),
         cmocka_unit_test(test_runs_olmo),      cmocka_unit_test(test_recipes),
-        cmocka_unit_test(test_forecast_synthetic), cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_forecast_synthetic), cmocka_unit_test(test_forecast_curves),
+        cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
