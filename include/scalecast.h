@@ -1003,6 +1003,59 @@ typedef struct sc_fc_provenance {
 SC_NODISCARD sc_status sc_forecast_write_json(const sc_forecast *fc, const sc_fc_provenance *pv,
                                               FILE *f, sc_error *err);
 
+/* A saved forecast read back (format "scalecast.forecast", version 1): its rows. */
+typedef struct sc_fc_saved_row {
+    char *benchmark;
+    char target[128];
+    double N, D, C;
+    char law[24];
+    double value, lo, hi, level;   /* NaN when null (a failed forecast) */
+    char status[24];               /* "ok", "failed", "out_of_range" */
+    char trust[16];
+} sc_fc_saved_row;
+typedef struct sc_fc_saved {
+    char *path;
+    size_t nrows;
+    sc_fc_saved_row *rows;
+} sc_fc_saved;
+/* Reads forecast JSON. SC_EPARSE naming the file (and line and column for malformed JSON): not
+ * a forecast, another version, a row without benchmark or target, a field of the wrong type, a
+ * row marked ok whose value is not inside its interval within [0, 1]. */
+SC_NODISCARD sc_status sc_forecast_read_json(const char *path, sc_fc_saved **out, sc_error *err);
+void sc_fc_saved_free(sc_fc_saved *s);
+
+/* Grading a saved forecast against runs that exist now (a runs table, sc_runs_read): a row
+ * whose target names a run gets that run's value of the benchmark at its last checkpoint with
+ * one (largest step, else the last listed row). */
+typedef struct sc_fc_grade_row {
+    size_t bench;                  /* index into sc_fc_grade.bench */
+    double observed, error;        /* error = value - observed; NaN unless graded */
+    int covered;                   /* observed inside [lo, hi] */
+    char status[24];               /* "graded", "no_run" (no run of the target's name),
+                                      "no_value" (the run has no value of the benchmark),
+                                      "not_forecast" (the saved row has no value) */
+} sc_fc_grade_row;
+typedef struct sc_fc_grade_sum {
+    char *benchmark;               /* NULL in the overall summary */
+    size_t rows, n, covered, nmre; /* forecasts, graded, inside their interval, with MRE */
+    double mae, rmse, mre;         /* over the graded rows (mre in percent, observed != 0);
+                                      NaN when none */
+} sc_fc_grade_sum;
+typedef struct sc_fc_grade {
+    size_t nrows;                  /* as the saved forecast's */
+    sc_fc_grade_row *rows;
+    size_t nbench;
+    sc_fc_grade_sum *bench;        /* per benchmark, in order of first appearance */
+    sc_fc_grade_sum all;
+    size_t nnamed;                 /* rows whose target names a run */
+} sc_fc_grade;
+SC_NODISCARD sc_status sc_forecast_grade(const sc_fc_saved *fc, const sc_table *runs,
+                                         sc_fc_grade **out, sc_error *err);
+void sc_fc_grade_free(sc_fc_grade *g);
+/* Writes the grading as JSON (format "scalecast.score", version 1) with jansson. */
+SC_NODISCARD sc_status sc_fc_grade_write_json(const sc_fc_saved *fc, const sc_fc_grade *g,
+                                              FILE *f, sc_error *err);
+
 /* SHA-256 (FIPS 180-4) of a file as 64 hex digits; a folder hashes the sorted list of its
  * regular files' names and digests. */
 SC_NODISCARD sc_status sc_sha256_file(const char *path, char hex[65], sc_error *err);

@@ -14,10 +14,12 @@ int cmd_passk(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 /* Each command's option table (cli.h), listed by `scalecast --list-options`. */
 #include "cli.h"
 extern const cli_option_set cli_forecast_options;
+extern const cli_option_set cli_score_options;
 extern const cli_option_set cli_fit_options;
 extern const cli_option_set cli_laws_options;
 extern const cli_option_set cli_predict_options;

@@ -10,6 +10,7 @@
 static const cli_command commands[] = {
     {"forecast", "forecast planned runs per benchmark: law chosen by backtest, calibrated interval",
      cmd_forecast},
+    {"score", "grade a saved forecast against the runs it forecast, once they exist", cmd_score},
     {"fit", "fit a law to runs in a CSV file and print its parameters", cmd_fit},
     {"laws", "list the laws that fit knows, with their formulas", cmd_laws},
     {"predict", "evaluate a fitted law (scalecast fit --json) at new points", cmd_predict},
@@ -26,6 +27,7 @@ static const cli_command commands[] = {
 /* Every option table, for `scalecast --list-options` (tests and shell completion read it). */
 static const cli_option_set *const option_sets[] = {
     &cli_forecast_options,
+    &cli_score_options,
     &cli_fit_options,
     &cli_laws_options,
     &cli_predict_options,

@@ -336,6 +336,83 @@ static void test_forecast_curves(void **state)
     sc_table_free(t);
 }
 
+/* A forecast written as JSON reads back to the same rows (numbers round-trip), and grading it
+ * against the runs it came from gives each graded target the forecast's own observed value. */
+static void test_forecast_read_grade(void **state)
+{
+    (void)state;
+    sc_runs_opts ro;
+    sc_runs_opts_init(&ro);
+    sc_table *t = NULL;
+    sc_runs_meta m;
+    sc_error e;
+    const char *p[] = {SC_TEST_DATA_DIR "/forecast_runs.csv"};
+    assert_int_equal(sc_runs_read(p, 1, &ro, &t, &m, &e), SC_OK);
+    sc_fc_target tg[2];
+    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
+    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    const char *laws[] = {"powerlaw", "multitpr"};
+    sc_forecast_opts o;
+    sc_forecast_opts_init(&o);
+    o.targets = tg;
+    o.ntargets = 2;
+    o.laws = laws;
+    o.nlaws = 2;
+    o.boot = 20;
+    o.threads = 1;
+    sc_forecast *fc = NULL;
+    assert_int_equal(sc_forecast_run(t, &o, &fc, &e), SC_OK);
+    char path[] = "/tmp/scalecast-test-forecast-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    sc_fc_input in = {p[0], ""};
+    sc_fc_provenance pv = {0, NULL, &in, 1, &m};
+    assert_int_equal(sc_forecast_write_json(fc, &pv, f, &e), SC_OK);
+    fclose(f);
+    sc_fc_saved *sv = NULL;
+    assert_int_equal(sc_forecast_read_json(path, &sv, &e), SC_OK);
+    assert_int_equal(sv->nrows, fc->nrows);
+    for (size_t k = 0; k < fc->nrows; k++) {
+        const sc_fc_row *a = &fc->rows[k];
+        const sc_fc_saved_row *b = &sv->rows[k];
+        assert_string_equal(fc->bench[a->bench].name, b->benchmark);
+        assert_string_equal(a->target_name, b->target);
+        assert_string_equal(a->law, b->law);
+        assert_true(a->value == b->value && a->lo == b->lo && a->hi == b->hi && a->C == b->C);
+    }
+    sc_fc_grade *g = NULL;
+    assert_int_equal(sc_forecast_grade(sv, t, &g, &e), SC_OK);
+    size_t graded = 0;
+    for (size_t k = 0; k < fc->nrows; k++) {
+        const sc_fc_row *a = &fc->rows[k];
+        const sc_fc_grade_row *r = &g->rows[k];
+        if (isfinite(a->observed)) {
+            assert_string_equal(r->status, "graded");
+            assert_true(r->observed == a->observed && r->error == a->error);
+            graded++;
+        } else {
+            assert_string_equal(r->status, "no_run");
+        }
+    }
+    assert_int_equal(graded, 2);
+    assert_int_equal(g->all.n, 2);
+    assert_int_equal(g->nbench, 2);
+    sc_fc_grade_free(g);
+    sc_fc_saved_free(sv);
+    /* Not a forecast: refused with the reason. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"format\": \"scalecast-fit\", \"version\": 1}\n", f);
+    fclose(f);
+    assert_int_equal(sc_forecast_read_json(path, &sv, &e), SC_EPARSE);
+    assert_non_null(strstr(e.message, "not a saved forecast"));
+    remove(path);
+    sc_forecast_free(fc);
+    sc_table_free(t);
+}
+
 /* FIPS 180-4 test vectors (one block, two blocks). */
 static void test_sha256(void **state)
 {
@@ -364,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_runs_wide_long), cmocka_unit_test(test_runs_sizes),
         cmocka_unit_test(test_runs_olmo),      cmocka_unit_test(test_recipes),
         cmocka_unit_test(test_forecast_synthetic), cmocka_unit_test(test_forecast_curves),
+        cmocka_unit_test(test_forecast_read_grade),
         cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
