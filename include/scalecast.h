@@ -1022,6 +1022,9 @@ typedef struct sc_fc_saved {
  * a forecast, another version, a row without benchmark or target, a field of the wrong type, a
  * row marked ok whose value is not inside its interval within [0, 1]. */
 SC_NODISCARD sc_status sc_forecast_read_json(const char *path, sc_fc_saved **out, sc_error *err);
+/* The same from len bytes in memory; path names them in messages. */
+SC_NODISCARD sc_status sc_forecast_read_json_mem(const char *data, size_t len, const char *path,
+                                                 sc_fc_saved **out, sc_error *err);
 void sc_fc_saved_free(sc_fc_saved *s);
 
 /* Grading a saved forecast against runs that exist now (a runs table, sc_runs_read): a row

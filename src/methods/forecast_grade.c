@@ -7,7 +7,6 @@
  * "scalecast.score" version 1. */
 #include "core/internal.h"
 #include "doc/json_util.h"
-#include "io/json_file.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,8 +50,25 @@ sc_status sc_forecast_read_json(const char *path, sc_fc_saved **out, sc_error *e
 {
     if (!path || !out) return sc_fail(err, SC_EINVAL, NULL, 0, 0, "forecast reader: no input");
     *out = NULL;
-    json_t *root = sc_json_load_path(path, 0, err);
-    if (!root) return err ? err->code : SC_EPARSE;
+    char *data = NULL;
+    size_t len = 0;
+    SC_TRY(sc_read_file(path, &data, &len, err));
+    sc_status s = sc_forecast_read_json_mem(data, len, path, out, err);
+    free(data);
+    return s;
+}
+
+sc_status sc_forecast_read_json_mem(const char *data, size_t len, const char *path,
+                                    sc_fc_saved **out, sc_error *err)
+{
+    if (!data || !path || !out)
+        return sc_fail(err, SC_EINVAL, NULL, 0, 0, "forecast reader: no input");
+    *out = NULL;
+    json_error_t je;
+    json_t *root = json_loadb(data, len, 0, &je);
+    if (!root)
+        return sc_fail(err, SC_EPARSE, path, je.line > 0 ? (size_t)je.line : 0,
+                       je.column > 0 ? (size_t)je.column : 0, "%s", je.text);
     sc_status s = SC_OK;
     const json_t *fmt = json_object_get(root, "format"), *ver = json_object_get(root, "version");
     const json_t *rows = json_object_get(root, "forecasts");
@@ -63,9 +79,12 @@ sc_status sc_forecast_read_json(const char *path, sc_fc_saved **out, sc_error *e
                        "forecast's JSON output)");
     }
     if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
-        json_decref(root);
-        return sc_fail(err, SC_EPARSE, path, 0, 0, "forecast format version %lld is not 1",
-                       json_is_integer(ver) ? (long long)json_integer_value(ver) : -1LL);
+        const int has = json_is_integer(ver);
+        const long long v = has ? (long long)json_integer_value(ver) : 0;
+        json_decref(root); /* ver belongs to root */
+        if (!has) return sc_fail(err, SC_EPARSE, path, 0, 0, "no integer \"version\"");
+        return sc_fail(err, SC_EPARSE, path, 0, 0,
+                       "forecast format version %lld; this scalecast reads version 1", v);
     }
     if (!json_is_array(rows)) {
         json_decref(root);

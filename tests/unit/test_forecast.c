@@ -408,6 +408,10 @@ static void test_forecast_read_grade(void **state)
     fclose(f);
     assert_int_equal(sc_forecast_read_json(path, &sv, &e), SC_EPARSE);
     assert_non_null(strstr(e.message, "not a saved forecast"));
+    /* Another version (found by fuzzing: the message once read the freed document). */
+    static const char v0[] = "{\"format\": \"scalecast.forecast\", \"version\": 0, \"forecasts\": []}";
+    assert_int_equal(sc_forecast_read_json_mem(v0, sizeof v0 - 1, "v0.json", &sv, &e), SC_EPARSE);
+    assert_non_null(strstr(e.message, "version 0"));
     remove(path);
     sc_forecast_free(fc);
     sc_table_free(t);
