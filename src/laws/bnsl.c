@@ -245,37 +245,52 @@ static void bn_fjh(const double *z, const double *xp, size_t n, double *f, doubl
         bn_point(z, F, sgn, lnd1, xp[i], 1, f + i, J ? J + 6 * i : NULL, H ? H + 21 * i : NULL);
 }
 
-/* bn_point without second derivatives, in blocks of loops of plain arithmetic and stored
- * selects that the compiler vectorises (the least-squares and objective passes); the same
- * operations in the same order as bn_point, so the same numbers. */
+/* The shape terms of bn_point for one block of m <= SC_CHUNK points x (log C - c): u, the
+ * softplus sp and sigmoid s of u, e^h (h clamped below at -708) and whether h passed 708
+ * (e^h overflows there). Loops of plain arithmetic and stored selects, which the compiler
+ * vectorises (in one loop it turns the clamps into branches and does not); the same operations
+ * in the same order as bn_point, so the same numbers. */
+typedef struct bn_block {
+    double u[SC_CHUNK], sp[SC_CHUNK], s[SC_CHUNK], E[SC_CHUNK], over[SC_CHUNK];
+} bn_block;
+
+static inline void bn_shape(const double *restrict x, size_t m, double lnd1, double F, double c0,
+                            double c1, bn_block *restrict k)
+{
+    double ac[SC_CHUNK], hc[SC_CHUNK];
+    for (size_t i = 0; i < m; i++) {
+        const double u = (x[i] - lnd1) / F;
+        const double au = u < 0 ? -u : u;
+        k->u[i] = u;
+        ac[i] = au < 708.0 ? au : 708.0;
+    }
+    for (size_t i = 0; i < m; i++) {
+        const double u = k->u[i], t = sc_fast_exp(-ac[i]);
+        const double sp = (u > 0 ? u : 0.0) + sc_fast_log(1.0 + t);
+        const double h = -c0 * x[i] - c1 * F * sp;
+        k->sp[i] = sp;
+        k->s[i] = (u >= 0 ? 1.0 : t) / (1.0 + t); /* bn_point's s, the same division */
+        k->over[i] = h > 708.0 ? 1.0 : 0.0;
+        hc[i] = h > -708.0 ? h : -708.0;
+    }
+    for (size_t i = 0; i < m; i++) k->E[i] = sc_fast_exp(hc[i]);
+}
+
+/* bn_point without second derivatives, by blocks (bn_shape): the least-squares and objective
+ * passes; the same numbers as bn_point. */
 SC_CLONES
 static void bn_fj(const double *z, const double *xp, size_t n, double *f, double *J)
 {
     const double a = z[0], b = z[1], c0 = z[2], c1 = z[3];
     const double F = fmax(fabs(z[4]), 1e-8), sgn = z[4] < 0.0 ? -1.0 : 1.0;
     const double lnd1 = z[5] * SC_LN10, sb = sgn * b;
-    double uu[SC_CHUNK], ac[SC_CHUNK], hc[SC_CHUNK], hb[SC_CHUNK], spv[SC_CHUNK], sv[SC_CHUNK],
-        ev[SC_CHUNK];
+    bn_block k;
+    double *uu = k.u, *spv = k.sp, *sv = k.s, *ev = k.E;
     for (size_t i0 = 0; i0 < n; i0 += SC_CHUNK) {
         const size_t m = n - i0 < SC_CHUNK ? n - i0 : SC_CHUNK;
         const double *restrict x = xp + i0;
-        for (size_t i = 0; i < m; i++) {
-            const double u = (x[i] - lnd1) / F;
-            const double au = u < 0 ? -u : u;
-            uu[i] = u;
-            ac[i] = au < 708.0 ? au : 708.0;
-        }
-        for (size_t i = 0; i < m; i++) {
-            const double u = uu[i], t = sc_fast_exp(-ac[i]);
-            const double sp = (u > 0 ? u : 0.0) + sc_fast_log(1.0 + t);
-            const double h = -c0 * x[i] - c1 * F * sp;
-            spv[i] = sp;
-            sv[i] = (u >= 0 ? 1.0 : t) / (1.0 + t); /* bn_point's s, the same division */
-            hb[i] = h > 708.0 ? 1.0 : 0.0;
-            hc[i] = h > -708.0 ? h : -708.0;
-        }
-        for (size_t i = 0; i < m; i++) ev[i] = sc_fast_exp(hc[i]);
-        for (size_t i = 0; i < m; i++) ev[i] = hb[i] != 0.0 ? INFINITY : ev[i];
+        bn_shape(x, m, lnd1, F, c0, c1, &k);
+        for (size_t i = 0; i < m; i++) ev[i] = k.over[i] != 0.0 ? INFINITY : ev[i];
         double *restrict fo = f + i0;
         for (size_t i = 0; i < m; i++) fo[i] = a + b * ev[i];
         if (J == NULL) continue;
@@ -315,8 +330,9 @@ static int bn_hessian(const double *z, const double *ctx, const double *xp, cons
     const int huber = loss == SC_LOSS_HUBER;
     const double sg[4] = {1.0, 1.0, sgn, 1.0};
     double q[NT][SC_CHUNK], ones[SC_CHUNK];
-    double uu[SC_CHUNK], ac[SC_CHUNK], hc[SC_CHUNK], hb[SC_CHUNK], spv[SC_CHUNK], sv[SC_CHUNK];
-    double ev[SC_CHUNK], cv[SC_CHUNK], dv[SC_CHUNK];
+    bn_block blk;
+    const double *uu = blk.u, *spv = blk.sp, *sv = blk.s, *ev = blk.E;
+    double cv[SC_CHUNK], dv[SC_CHUNK];
     double J[6][SC_CHUNK], Hf[21][SC_CHUNK];
     double acc[NT];
     for (size_t i = 0; i < SC_CHUNK; i++) ones[i] = 1.0;
@@ -329,25 +345,8 @@ static int bn_hessian(const double *z, const double *ctx, const double *xp, cons
         const double *restrict x = xp + i0;
         const double *restrict y = yf + i0;
         const double *restrict wv = w != NULL ? w + i0 : ones; /* no branch in the loop */
-        for (size_t i = 0; i < m; i++) {
-            const double u = (x[i] - lnd1) / F;
-            const double au = u < 0 ? -u : u;
-            uu[i] = u;
-            ac[i] = au < 708.0 ? au : 708.0;
-        }
-        for (size_t i = 0; i < m; i++) {
-            const double u = uu[i], t = sc_fast_exp(-ac[i]);
-            const double sp = (u > 0 ? u : 0.0) + sc_fast_log(1.0 + t);
-            const double h = -c0 * x[i] - c1 * F * sp;
-            spv[i] = sp;
-            sv[i] = (u >= 0 ? 1.0 : t) / (1.0 + t);
-            hb[i] = h > 708.0 ? 1.0 : 0.0;
-            hc[i] = h > -708.0 ? h : -708.0;
-        }
-        for (size_t i = 0; i < m; i++) {
-            ev[i] = sc_fast_exp(hc[i]);
-            bad += hb[i];
-        }
+        bn_shape(x, m, lnd1, F, c0, c1, &blk);
+        for (size_t i = 0; i < m; i++) bad += blk.over[i];
         /* The residual's weights, as the engine forms them. */
         for (size_t i = 0; i < m; i++) {
             const double r = y[i] - (z[0] + b * ev[i]);
