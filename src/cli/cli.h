@@ -130,6 +130,11 @@ int cli_not_folder(const char *path);
  * needed; malloc'ed, NULL when out of memory). */
 char *cli_command_line(int argc, char **argv);
 
+/* A report's date from SOURCE_DATE_EPOCH (seconds since 1970) when that is set (reproducible
+ * pages); 0, or SC_EXIT_USAGE (message printed) for a value that is not such a number. */
+struct sc_report;
+int cli_report_date(struct sc_report *r);
+
 /* strdup for the tool (NULL on failure or NULL input). */
 char *cli_strdup(const char *s);
 

@@ -503,3 +503,15 @@ char *cli_command_line(int argc, char **argv)
     *o = '\0';
     return s;
 }
+
+int cli_report_date(sc_report *r)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch) return 0;
+    char *end;
+    long long t = strtoll(epoch, &end, 10);
+    if (*end || t < 0)
+        return cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
+    sc_report_set_date(r, t);
+    return 0;
+}

@@ -322,14 +322,7 @@ static int write_report(const char *path, const sc_forecast *fc, const char *fig
     sc_error_clear(&err);
     int rc = 0;
     sc_status s = SC_OK;
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        char *end;
-        long long t = strtoll(epoch, &end, 10);
-        if (*end || t < 0)
-            rc = cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
-        else sc_report_set_date(r, t);
-    }
+    rc = cli_report_date(r);
     char text[2048];
     snprintf(text, sizeof text,
              "%zu target(s) on %zu benchmark(s) from %zu runs (%zu rows, %s; %s; %s). Per "

@@ -122,13 +122,7 @@ int cmd_report(int argc, char **argv)
     sc_error_clear(&err);
     int rc = 0;
     const char *figure = NULL; /* a figure whose caption may follow */
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        char *end;
-        long long t = strtoll(epoch, &end, 10);
-        if (*end || t < 0) rc = cli_fail(SC_EXIT_USAGE, "SOURCE_DATE_EPOCH: expected seconds since 1970, got \"%s\"", epoch);
-        else sc_report_set_date(r, t);
-    }
+    rc = cli_report_date(r);
     char *self = cli_command_line(argc, argv);
     if (!rc && (!self || sc_report_command(r, self) != SC_OK)) rc = cli_fail(SC_EXIT_INTERNAL, "out of memory");
     free(self);
