@@ -205,21 +205,31 @@ static void test_recipes(void **state)
     (void)r;
 }
 
+/* The synthetic ladder of tests/data/forecast_runs.csv and its two targets: one far beyond the
+ * ladder, one a run of it (graded). */
+static const char *const ladder_path = SC_TEST_DATA_DIR "/forecast_runs.csv";
+static sc_table *ladder(sc_runs_meta *m, sc_fc_target tg[2])
+{
+    sc_runs_opts ro;
+    sc_runs_opts_init(&ro);
+    sc_table *t = NULL;
+    sc_error e;
+    const char *p[] = {ladder_path};
+    assert_int_equal(sc_runs_read(p, 1, &ro, &t, m, &e), SC_OK);
+    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
+    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    return t;
+}
+
 /* A synthetic ladder from the direct law: a graded target, a far target with a wider
  * interval, identical results for 1 and 2 threads. */
 static void test_forecast_synthetic(void **state)
 {
     (void)state;
-    sc_runs_opts ro;
-    sc_runs_opts_init(&ro);
-    sc_table *t = NULL;
     sc_runs_meta m;
     sc_error e;
-    const char *p[] = {SC_TEST_DATA_DIR "/forecast_runs.csv"};
-    assert_int_equal(sc_runs_read(p, 1, &ro, &t, &m, &e), SC_OK);
     sc_fc_target tg[2];
-    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
-    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    sc_table *t = ladder(&m, tg);
     const char *laws[] = {"powerlaw"};
     const char *bench[] = {"arc_easy:acc"};
     sc_forecast_opts o;
@@ -274,16 +284,10 @@ static void test_forecast_synthetic(void **state)
 static void test_forecast_curves(void **state)
 {
     (void)state;
-    sc_runs_opts ro;
-    sc_runs_opts_init(&ro);
-    sc_table *t = NULL;
     sc_runs_meta m;
     sc_error e;
-    const char *p[] = {SC_TEST_DATA_DIR "/forecast_runs.csv"};
-    assert_int_equal(sc_runs_read(p, 1, &ro, &t, &m, &e), SC_OK);
     sc_fc_target tg[2];
-    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
-    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    sc_table *t = ladder(&m, tg);
     const char *laws[] = {"powerlaw", "multitpr"};
     sc_forecast_opts o;
     sc_forecast_opts_init(&o);
@@ -341,16 +345,10 @@ static void test_forecast_curves(void **state)
 static void test_forecast_read_grade(void **state)
 {
     (void)state;
-    sc_runs_opts ro;
-    sc_runs_opts_init(&ro);
-    sc_table *t = NULL;
     sc_runs_meta m;
     sc_error e;
-    const char *p[] = {SC_TEST_DATA_DIR "/forecast_runs.csv"};
-    assert_int_equal(sc_runs_read(p, 1, &ro, &t, &m, &e), SC_OK);
     sc_fc_target tg[2];
-    assert_int_equal(sc_fc_target_parse("big=1.6e9:3.2e10", 0, &tg[0], &e), SC_OK);
-    assert_int_equal(sc_fc_target_parse("r400M-40x=4e8:1.6e10", 0, &tg[1], &e), SC_OK);
+    sc_table *t = ladder(&m, tg);
     const char *laws[] = {"powerlaw", "multitpr"};
     sc_forecast_opts o;
     sc_forecast_opts_init(&o);
@@ -367,7 +365,7 @@ static void test_forecast_read_grade(void **state)
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     assert_non_null(f);
-    sc_fc_input in = {p[0], ""};
+    sc_fc_input in = {ladder_path, ""};
     sc_fc_provenance pv = {0, NULL, &in, 1, &m};
     assert_int_equal(sc_forecast_write_json(fc, &pv, f, &e), SC_OK);
     fclose(f);
