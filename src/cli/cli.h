@@ -135,6 +135,10 @@ char *cli_command_line(int argc, char **argv);
 struct sc_report;
 int cli_report_date(struct sc_report *r);
 
+/* A figure's file in dir: "DIR/PREFIX-NAME.png", NAME with ':', '/', ' ' and '\\' as '_'. */
+void cli_figure_path(char *path, size_t size, const char *dir, const char *prefix,
+                     const char *name);
+
 /* strdup for the tool (NULL on failure or NULL input). */
 char *cli_strdup(const char *s);
 

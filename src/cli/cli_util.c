@@ -515,3 +515,13 @@ int cli_report_date(sc_report *r)
     sc_report_set_date(r, t);
     return 0;
 }
+
+void cli_figure_path(char *path, size_t size, const char *dir, const char *prefix,
+                     const char *name)
+{
+    char safe[256];
+    snprintf(safe, sizeof safe, "%s", name);
+    for (char *p = safe; *p; p++)
+        if (*p == ':' || *p == '/' || *p == ' ' || *p == '\\') *p = '_';
+    snprintf(path, size, "%s/%s-%s.png", dir, prefix, safe);
+}

@@ -304,11 +304,8 @@ static int write_figures(const char *dir, const sc_backtest *bt, size_t nboot)
         free(xh);
         free(yh);
         if (s == SC_OK && isfinite(bt->opts.cutoff)) s = sc_plot_vline(plot, bt->opts.cutoff, "cutoff");
-        char path[4096], safe[256];
-        snprintf(safe, sizeof safe, "%s", B->name);
-        for (char *p = safe; *p; p++)
-            if (*p == ':' || *p == '/' || *p == ' ') *p = '_';
-        snprintf(path, sizeof path, "%s/backtest-%s.png", dir, safe);
+        char path[4096];
+        cli_figure_path(path, sizeof path, dir, "backtest", B->name);
         sc_error err;
         sc_error_clear(&err);
         if (s == SC_OK) s = sc_plot_save(plot, path, &err);

@@ -177,16 +177,6 @@ static void print_table(FILE *f, const sc_forecast *fc, const sc_runs_meta *meta
 
 #define FC_CURVE 80 /* compute values per curve */
 
-/* The figure file of benchmark b in dir ("forecast-NAME.png", NAME with ':', '/', ' ' as '_'). */
-static void figure_path(char *path, size_t size, const char *dir, const char *bench)
-{
-    char safe[256];
-    snprintf(safe, sizeof safe, "%s", bench);
-    for (char *p = safe; *p; p++)
-        if (*p == ':' || *p == '/' || *p == ' ' || *p == '\\') *p = '_';
-    snprintf(path, size, "%s/forecast-%s.png", dir, safe);
-}
-
 /* One benchmark's figure: runs, the chosen law's curve and band, the runner-up dashed, the
  * targets' forecasts with their intervals and observed values, the largest C fitted. */
 static sc_status forecast_figure(const sc_forecast *fc, size_t b, const char *path, sc_error *err)
@@ -285,7 +275,7 @@ static int write_figures(const char *dir, const sc_forecast *fc)
     int rc = cli_mkdirs(dir);
     for (size_t b = 0; rc == 0 && b < fc->nbench; b++) {
         char path[4096];
-        figure_path(path, sizeof path, dir, fc->bench[b].name);
+        cli_figure_path(path, sizeof path, dir, "forecast", fc->bench[b].name);
         sc_error err;
         sc_error_clear(&err);
         sc_status s = forecast_figure(fc, b, path, &err);
@@ -301,7 +291,7 @@ static void remove_figures(const char *dir, const sc_forecast *fc)
 {
     for (size_t b = 0; b < fc->nbench; b++) {
         char path[4096], side[4110];
-        figure_path(path, sizeof path, dir, fc->bench[b].name);
+        cli_figure_path(path, sizeof path, dir, "forecast", fc->bench[b].name);
         snprintf(side, sizeof side, "%s.json", path);
         remove(path);
         remove(side);
@@ -419,7 +409,7 @@ static int write_report(const char *path, const sc_forecast *fc, const char *fig
         else dir = tmpl;
         for (size_t b = 0; !rc && b < fc->nbench; b++) {
             char fp[4096];
-            figure_path(fp, sizeof fp, dir, fc->bench[b].name);
+            cli_figure_path(fp, sizeof fp, dir, "forecast", fc->bench[b].name);
             sc_status fs = forecast_figure(fc, b, fp, &err);
             if (fs != SC_OK) rc = err.code != SC_OK ? cli_report(&err) : cli_fail(cli_exit_code(fs), "%s: %s", fp, sc_strerror(fs));
         }
@@ -427,7 +417,7 @@ static int write_report(const char *path, const sc_forecast *fc, const char *fig
     if (!rc && s == SC_OK && fc->nbench) s = sc_report_heading(r, 2, "Figures");
     for (size_t b = 0; !rc && s == SC_OK && b < fc->nbench; b++) {
         char fp[4096], cap[600];
-        figure_path(fp, sizeof fp, dir, fc->bench[b].name);
+        cli_figure_path(fp, sizeof fp, dir, "forecast", fc->bench[b].name);
         const sc_fc_row *row0 = fc->ntargets ? &fc->rows[b * fc->ntargets] : NULL;
         snprintf(cap, sizeof cap, "%s: the runs fitted, %s with its %.0f%% interval band out to the targets%s%s%s (curves at the runs' median token/parameter ratio), each target's forecast and interval at its own N and D, and the observed value of graded targets.",
                  fc->bench[b].name, row0 && row0->law[0] ? row0->law : "the chosen law",

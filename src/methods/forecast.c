@@ -506,6 +506,13 @@ done:
     return s;
 }
 
+/* N and D of a curve's point at compute C: C = 6 N D at the token/parameter ratio tpr. */
+static void curve_nd(double C, double tpr, double *N, double *D)
+{
+    *N = sqrt(C / (6.0 * tpr));
+    *D = tpr * *N;
+}
+
 static double noise_var(const ctx *c, double p, double resid_sd)
 {
     if (isfinite(c->o->items) && c->o->items > 0) {
@@ -984,8 +991,7 @@ static sc_status bench_work(const ctx *c, bwork *w)
                 const double Cg = exp(l0 + (l1 - l0) * (double)g / (double)(ng - 1));
                 /* N and D at the runs' median token/parameter ratio (sc_forecast_curve) */
                 w->gC[g] = Cg;
-                w->gN[g] = sqrt(Cg / (6.0 * w->tpr_median));
-                w->gD[g] = w->tpr_median * w->gN[g];
+                curve_nd(Cg, w->tpr_median, &w->gN[g], &w->gD[g]);
                 w->gy[g] = sc_rfit_predict(&w->fit[0], Cg, w->gN[g], w->gD[g]);
                 w->gru[g] = w->has_fit[1] ? sc_rfit_predict(&w->fit[1], Cg, w->gN[g], w->gD[g])
                                           : NAN;
@@ -1430,7 +1436,8 @@ void sc_forecast_curve(const sc_forecast *fc, size_t b, int which, const double 
             y[i] = NAN;
             continue;
         }
-        double N = sqrt(C[i] / (6.0 * B->tpr_median)), D = B->tpr_median * N;
+        double N, D;
+        curve_nd(C[i], B->tpr_median, &N, &D);
         y[i] = sc_rfit_predict(&B->fit[which], C[i], N, D);
     }
 }
